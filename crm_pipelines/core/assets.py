@@ -1,0 +1,176 @@
+"""EntitySpec -> Dagster asset: one pattern for every entity of every CRM."""
+
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    BackfillPolicy,
+    Config,
+    DailyPartitionsDefinition,
+    MaterializeResult,
+    asset,
+)
+from pydantic import Field, field_validator
+
+from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
+from crm_pipelines.core.report import SyncReport
+from crm_pipelines.core.validation import split_valid
+
+DEFAULT_HISTORY_START = "2018-01-01"
+# Legacy alert thresholds (LEGACY_SYSTEM.md §5) that judge a single materialization.
+MAX_QUARANTINE_RATE = 0.05
+MIN_DATA_QUALITY = 0.9
+
+
+class EntityRunConfig(Config):
+    """The legacy command-line options, as run config of every entity asset."""
+
+    dry_run: bool = Field(default=False, description="Fetch, type and validate, but write nothing.")
+    limit: int | None = Field(default=None, description="Stop after this many records (testing aid).")
+    batch_size: int = Field(default=5000, description="Records per load batch (one COPY + upsert).")
+    full_refresh: bool = Field(default=False, description="Ignore the partition window and read everything.")
+
+    @field_validator("limit")
+    @classmethod
+    def _positive_limit(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
+            raise ValueError(f"limit must be at least 1, got {value}")
+        return value
+
+    @field_validator("batch_size")
+    @classmethod
+    def _sane_batch(cls, value: int) -> int:
+        if not 1 <= value <= 200_000:
+            raise ValueError(f"batch_size must be between 1 and 200000, got {value}")
+        return value
+
+
+def history_partitions() -> DailyPartitionsDefinition:
+    """Daily UTC partitions on source-modified time; end_offset=1 makes today's partition exist so hourly
+    schedules can keep it fresh while the day is still running."""
+    start = os.environ.get("CRM_HISTORY_START") or DEFAULT_HISTORY_START
+    try:
+        dt.date.fromisoformat(start)
+    except ValueError as exc:
+        raise ValueError(f"CRM_HISTORY_START must be a date YYYY-MM-DD, got {start!r}") from exc
+    return DailyPartitionsDefinition(start_date=start, end_offset=1, timezone="UTC")
+
+
+def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefinition | None) -> AssetsDefinition:
+    key = AssetKey(spec.asset_key)
+    partitioned = spec.partitioned and partitions_def is not None
+    checks = [
+        AssetCheckSpec("quarantine_rate", asset=key,
+                       description=f"At most {MAX_QUARANTINE_RATE:.0%} of fetched records quarantined."),
+        AssetCheckSpec("data_quality", asset=key,
+                       description=f"Loaded / fetched at least {MIN_DATA_QUALITY}."),
+    ]
+
+    @asset(
+        key=key,
+        group_name=spec.crm,
+        kinds={spec.crm, "postgres"},
+        description=spec.description or None,
+        partitions_def=partitions_def if partitioned else None,
+        backfill_policy=BackfillPolicy.single_run() if partitioned else None,
+        pool=f"{spec.crm}_api",
+        required_resource_keys={spec.resource_key, "warehouse"},
+        check_specs=checks,
+        deps=[AssetKey(list(d)) for d in spec.deps],
+        tags={"crm": spec.crm},
+    )
+    def _entity(context: AssetExecutionContext, config: EntityRunConfig) -> MaterializeResult:
+        window = _window(context, spec, config, partitioned)
+        client = getattr(context.resources, spec.resource_key)
+        report = sync_entity(context, spec, client, context.resources.warehouse, window, config)
+        return MaterializeResult(metadata=report.metadata(), check_results=_check_results(report))
+
+    return _entity
+
+
+def _window(context: AssetExecutionContext, spec: EntitySpec, config: EntityRunConfig,
+            partitioned: bool) -> FetchWindow:
+    if config.full_refresh or not partitioned:
+        return FetchWindow()
+    # With BackfillPolicy.single_run() this is the whole selected range, not just one day.
+    time_window = context.partition_time_window
+    return FetchWindow(start=time_window.start - spec.lookback, end=time_window.end)
+
+
+def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, warehouse: Any,
+                window: FetchWindow, config: EntityRunConfig) -> SyncReport:
+    """Stream pages -> process -> validate -> load, batch by batch, inside one warehouse transaction."""
+    report = SyncReport(window=window)
+    stats = client.call_stats()
+    calls_before, retries_before = stats.api_calls, stats.retries
+    with warehouse.session(spec, context.run_id, dry_run=config.dry_run) as session:
+        for pages in _batches(_limited(spec.fetch(client, FetchRequest(window, warehouse.read_keys)), config.limit), config.batch_size):
+            records = [r for page in pages for r in page.records]
+            report.fetched += len(records)
+            if records:
+                valid, quarantined = split_valid(spec, spec.process(records))
+                created, updated = session.load(valid)
+                session.quarantine(quarantined)
+                report.created += created
+                report.updated += updated
+                report.quarantined += len(quarantined)
+                report.keep_sample([q.as_dict() for q in quarantined])
+            for page in pages:
+                report.deleted += session.soft_delete(page.deleted_keys)
+                if page.replaces is not None and config.limit is None:
+                    seen = [tuple(str(r.get(k)) for k in spec.key) for r in page.records]
+                    report.deleted += session.replace_scope(page.replaces[0], page.replaces[1], seen)
+            context.log.info(f"{spec.table}: {report.fetched} fetched, {report.created} created, "
+                             f"{report.updated} updated, {report.quarantined} quarantined")
+        report.row_count = session.row_count()
+    report.api_calls = stats.api_calls - calls_before
+    report.retries = stats.retries - retries_before
+    return report
+
+
+def _limited(pages: Iterator[Page], limit: int | None) -> Iterator[Page]:
+    if limit is None:
+        yield from pages
+        return
+    left = limit
+    for page in pages:
+        if len(page.records) >= left:
+            yield Page(records=page.records[:left], deleted_keys=page.deleted_keys)
+            return
+        left -= len(page.records)
+        yield page
+
+
+def _batches(pages: Iterator[Page], batch_size: int) -> Iterator[list[Page]]:
+    """Group whole pages (a page's `replaces` scope must never be split across batches)."""
+    batch: list[Page] = []
+    size = 0
+    for page in pages:
+        batch.append(page)
+        size += len(page.records)
+        if size >= batch_size:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _check_results(report: SyncReport) -> list[AssetCheckResult]:
+    rate = report.quarantined / report.fetched if report.fetched else 0.0
+    return [
+        AssetCheckResult(check_name="quarantine_rate", passed=rate <= MAX_QUARANTINE_RATE,
+                         severity=AssetCheckSeverity.WARN,
+                         metadata={"quarantine_rate": round(rate, 4), "threshold": MAX_QUARANTINE_RATE}),
+        AssetCheckResult(check_name="data_quality", passed=report.quality_score >= MIN_DATA_QUALITY,
+                         severity=AssetCheckSeverity.WARN,
+                         metadata={"data_quality_score": report.quality_score, "threshold": MIN_DATA_QUALITY}),
+    ]

@@ -1,0 +1,93 @@
+"""What a source declares about one CRM entity; the asset factory and the warehouse do the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+import pandera.pandas as pa
+
+
+@dataclass(frozen=True)
+class FetchWindow:
+    """Source-modified time range [start, end) to read; both None means "everything" (full refresh)."""
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+    @property
+    def is_full(self) -> bool:
+        return self.start is None and self.end is None
+
+
+@dataclass
+class Page:
+    """One unit of fetched data, loaded atomically with the pages batched beside it.
+
+    `replaces` names a scope whose complete current rows this page carries (column name and the scope
+    values, e.g. ("contact_id", ["1", "2"])): rows of those scopes that the page does not contain are
+    soft-deleted. Only a fetcher holding positive evidence of completeness may set it.
+    `deleted_keys` are keys the source positively reports as deleted or archived.
+    """
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    replaces: tuple[str, list[Any]] | None = None
+    deleted_keys: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+@dataclass
+class Processed:
+    """A batch turned into typed columns (+ `_source_updated_at`, `_raw`) and per-row conversion errors."""
+
+    frame: pd.DataFrame
+    reasons: pd.Series  # list[str] per row; empty list when the row converted cleanly
+
+
+class KeyReader(Protocol):
+    def __call__(self, crm: str, entity: str, column: str = "id", chunk: int = 1000) -> Iterator[list[Any]]:
+        """Stream the warehouse's current (not deleted) values of `column`, in chunks."""
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """What a fetch may know: the window to read and a reader of keys already in the warehouse (for
+    entities fetched per parent record, like associations)."""
+
+    window: FetchWindow
+    read_keys: KeyReader
+
+
+Fetch = Callable[[Any, FetchRequest], Iterator[Page]]
+Process = Callable[[list[dict[str, Any]]], Processed]
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """One CRM entity: where it comes from, how it is typed, and how it is keyed in the warehouse.
+
+    `fetch(client, request)` streams Pages from the client resource named `resource_key`; it must raise
+    on anything it cannot recover and never yield an empty page to mean "error".
+    """
+
+    crm: str
+    name: str
+    schema: type[pa.DataFrameModel]
+    fetch: Fetch
+    process: Process
+    resource_key: str
+    key: tuple[str, ...] = ("id",)
+    partitioned: bool = True
+    lookback: dt.timedelta = dt.timedelta(minutes=15)
+    description: str = ""
+    deps: Sequence[Sequence[str]] = ()
+
+    @property
+    def table(self) -> str:
+        return f"{self.crm}.{self.name}"
+
+    @property
+    def asset_key(self) -> list[str]:
+        return [self.crm, self.name]

@@ -1,0 +1,222 @@
+"""The PostgreSQL warehouse: binary COPY into a temp table, one upsert per batch, quarantine, soft delete.
+
+A materialization loads inside ONE transaction: a fetch that fails (or a process killed with -9) leaves the
+table exactly as it was, so a rerun of the window can neither duplicate nor half-apply anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+import pandas as pd
+import psycopg
+from dagster import ConfigurableResource
+from psycopg import sql
+from psycopg.types.json import Jsonb, set_json_dumps
+from pydantic import field_validator
+
+from crm_pipelines.core import ddl
+from crm_pipelines.core.embedded_pg import embedded_url
+from crm_pipelines.core.entity import EntitySpec
+from crm_pipelines.core.validation import QuarantineRow
+
+
+class MassDeletionError(RuntimeError):
+    """A run would soft-delete more than the allowed share of a table; nothing of the run is kept."""
+
+
+class Warehouse(ConfigurableResource):
+    """PostgreSQL warehouse. `url` unset means the embedded server under CRM_PIPELINES_HOME."""
+
+    url: str | None = None
+    max_delete_share: float = 0.05
+
+    @field_validator("max_delete_share")
+    @classmethod
+    def _share_is_a_fraction(cls, value: float) -> float:
+        if not 0 <= value <= 1:
+            raise ValueError(f"max_delete_share must be between 0 and 1, got {value}")
+        return value
+
+    def connect(self) -> psycopg.Connection:
+        conn = psycopg.connect(self.url or embedded_url(), autocommit=False)
+        set_json_dumps(orjson.dumps, context=conn)
+        return conn
+
+    def read_keys(self, crm: str, entity: str, column: str = "id", chunk: int = 1000) -> Iterator[list[Any]]:
+        """Stream current keys through a server-side cursor on its own connection (bounded memory)."""
+        with self.connect() as conn, conn.cursor(name="read_keys") as cur:
+            cur.itersize = chunk
+            cur.execute(sql.SQL("SELECT {} FROM {} WHERE _deleted_at IS NULL ORDER BY 1").format(
+                sql.Identifier(column), sql.Identifier(crm, entity)))
+            while rows := cur.fetchmany(chunk):
+                yield [row[0] for row in rows]
+
+    @contextmanager
+    def session(self, spec: EntitySpec, run_id: str, *, dry_run: bool = False) -> Iterator[LoadSession]:
+        with self.connect() as conn:
+            ensure_table(conn, spec)
+            try:
+                session = LoadSession(conn, spec, run_id, self.max_delete_share)
+                yield session
+            except BaseException:
+                conn.rollback()
+                raise
+            if dry_run:
+                conn.rollback()
+            else:
+                conn.commit()
+
+
+def ensure_table(conn: psycopg.Connection, spec: EntitySpec) -> None:
+    """Create or widen the entity's table in its own short transaction (DDL locks must not be held for the
+    whole load); the advisory lock serialises concurrent runs creating the same table."""
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (spec.table,))
+        cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s "
+                    "AND table_name = %s", (spec.crm, spec.name))
+        existing = {row[0] for row in cur.fetchall()}
+        for statement in ddl.ensure_statements(spec, existing):
+            cur.execute(statement)
+
+
+class LoadSession:
+    def __init__(self, conn: psycopg.Connection, spec: EntitySpec, run_id: str, max_delete_share: float):
+        self.conn = conn
+        self.spec = spec
+        self.run_id = run_id
+        self.columns = ddl.load_columns(spec)
+        self.names = [c.name for c in self.columns]
+        self.max_delete_share = max_delete_share
+        types = {c.name: c.pg_type for c in self.columns}
+        # Arrays of keys are passed typed: psycopg sends a list of str as an untyped array.
+        self._key_arrays = sql.SQL(", ").join(
+            sql.SQL("%s::{}[]").format(sql.SQL(types[k])) for k in spec.key)
+        self.deleted = 0
+        table = ddl.table_ident(spec)
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("CREATE TEMP TABLE _batch ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
+                sql.SQL(", ").join(map(sql.Identifier, self.names)), table))
+            cur.execute(sql.SQL("SELECT count(*) FROM {} WHERE _deleted_at IS NULL").format(table))
+            self.rows_at_start = cur.fetchone()[0]
+            cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE entity = %s AND resolved_at IS NULL)").format(
+                ddl.quarantine_ident(spec.crm)), (spec.name,))
+            self.open_quarantine = cur.fetchone()[0]
+        self._upsert = _upsert_statement(spec, self.names)
+
+    def load(self, frame: pd.DataFrame) -> tuple[int, int]:
+        """Upsert one batch of valid rows; return (created, updated) as counted by PostgreSQL itself.
+
+        A row only changes when the source version is not older than the stored one and its content
+        differs, so reloading the same data reports 0 created and 0 updated.
+        """
+        if frame.empty:
+            return 0, 0
+        with self.conn.cursor() as cur:
+            cur.execute("TRUNCATE _batch")
+            with cur.copy(sql.SQL("COPY _batch ({}) FROM STDIN (FORMAT BINARY)").format(
+                    sql.SQL(", ").join(map(sql.Identifier, self.names)))) as copy:
+                copy.set_types([c.pg_type.replace(" not null", "") for c in self.columns])
+                for row in _rows(frame, self.names):
+                    copy.write_row(row)
+            cur.execute(self._upsert, {"run_id": self.run_id})
+            created, updated = cur.fetchone()
+            if self.open_quarantine:
+                cur.execute(sql.SQL(
+                    "UPDATE {} q SET resolved_at = now() WHERE q.entity = %s AND q.resolved_at IS NULL "
+                    "AND q.source_id IN (SELECT concat_ws(':', {}) FROM _batch)").format(
+                    ddl.quarantine_ident(self.spec.crm),
+                    sql.SQL(", ").join(map(sql.Identifier, self.spec.key))), (self.spec.name,))
+        return created, updated
+
+    def quarantine(self, rows: Sequence[QuarantineRow]) -> None:
+        if not rows:
+            return
+        statement = sql.SQL(
+            "INSERT INTO {} (entity, source_id, reasons, raw, run_id) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (entity, source_id) WHERE resolved_at IS NULL DO UPDATE SET reasons = excluded.reasons, "
+            "raw = excluded.raw, run_id = excluded.run_id, quarantined_at = now()").format(
+            ddl.quarantine_ident(self.spec.crm))
+        with self.conn.cursor() as cur:
+            cur.executemany(statement, [(self.spec.name, r.source_id, Jsonb(r.reasons), Jsonb(r.raw or {}),
+                                         self.run_id) for r in rows])
+        self.open_quarantine = True
+
+    def soft_delete(self, keys: Sequence[tuple[Any, ...]]) -> int:
+        """Mark rows the source positively reported deleted/archived; refuses a mass deletion."""
+        if not keys:
+            return 0
+        key_cols = sql.SQL(", ").join(map(sql.Identifier, self.spec.key))
+        condition = sql.SQL("({}) IN (SELECT * FROM unnest({}))").format(key_cols, self._key_arrays)
+        columns = [list(col) for col in zip(*keys)]
+        return self._delete_where(condition, columns)
+
+    def replace_scope(self, column: str, values: Sequence[Any], seen: Sequence[tuple[Any, ...]]) -> int:
+        """Soft-delete rows of the given scope values that are not among `seen` keys: the source gave the
+        complete current set for those scopes."""
+        if not values:
+            return 0
+        key_cols = sql.SQL(", ").join(map(sql.Identifier, self.spec.key))
+        seen_columns = [list(col) for col in zip(*seen)] if seen else [[] for _ in self.spec.key]
+        condition = sql.SQL("{} = ANY(%s) AND ({}) NOT IN (SELECT * FROM unnest({}))").format(
+            sql.Identifier(column), key_cols, self._key_arrays)
+        return self._delete_where(condition, [list(values), *seen_columns])
+
+    def _delete_where(self, condition: sql.Composable, params: list[Any]) -> int:
+        table = ddl.table_ident(self.spec)
+        with self.conn.cursor() as cur:
+            cur.execute(sql.SQL("SELECT count(*) FROM {} WHERE _deleted_at IS NULL AND {}").format(table, condition),
+                        params)
+            pending = cur.fetchone()[0]
+            allowed = self.max_delete_share * self.rows_at_start
+            if pending and self.deleted + pending > allowed:
+                raise MassDeletionError(
+                    f"{self.spec.table}: refusing to soft-delete {self.deleted + pending} of {self.rows_at_start} "
+                    f"rows in one run (max_delete_share={self.max_delete_share}); nothing of this run was kept")
+            cur.execute(sql.SQL("UPDATE {} SET _deleted_at = now(), _synced_at = now(), _run_id = %s "
+                                "WHERE _deleted_at IS NULL AND {}").format(table, condition), [self.run_id, *params])
+            self.deleted += cur.rowcount
+            return cur.rowcount
+
+    def row_count(self) -> int:
+        with self.conn.cursor() as cur:
+            cur.execute(sql.SQL("SELECT count(*) FROM {} WHERE _deleted_at IS NULL").format(ddl.table_ident(self.spec)))
+            return cur.fetchone()[0]
+
+
+def _upsert_statement(spec: EntitySpec, names: list[str]) -> sql.Composed:
+    cols = sql.SQL(", ").join(map(sql.Identifier, names))
+    updates = sql.SQL(", ").join(
+        sql.SQL("{0} = excluded.{0}").format(sql.Identifier(n)) for n in names if n not in spec.key)
+    return sql.SQL(
+        "WITH up AS (INSERT INTO {table} AS t ({cols}, _synced_at, _run_id) "
+        "SELECT {cols}, now(), %(run_id)s FROM _batch "
+        "ON CONFLICT ({key}) DO UPDATE SET {updates}, _synced_at = excluded._synced_at, "
+        "_run_id = excluded._run_id, _deleted_at = NULL "
+        # An older version arriving late (lookback, replays) never overwrites a newer one.
+        "WHERE (t._source_updated_at IS NULL OR excluded._source_updated_at IS NULL "
+        "OR excluded._source_updated_at >= t._source_updated_at) "
+        "AND (t._raw IS DISTINCT FROM excluded._raw OR t._deleted_at IS NOT NULL) "
+        "RETURNING (xmax = 0) AS inserted) "
+        "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up").format(
+        table=ddl.table_ident(spec), cols=cols, key=sql.SQL(", ").join(map(sql.Identifier, spec.key)),
+        updates=updates)
+
+
+def _rows(frame: pd.DataFrame, names: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Rows of plain Python values with None for every kind of missing value (NaN, NaT, pd.NA)."""
+    columns = []
+    for name in names:
+        series = frame[name]
+        if series.dtype == object:
+            columns.append([None if _missing(v) else v for v in series.tolist()])
+        else:
+            columns.append(series.astype(object).where(series.notna(), None).tolist())
+    return zip(*columns)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)

@@ -1,0 +1,93 @@
+"""Knobs of the HubSpot emulator. Plain data so it can travel as JSON (CLI file, control API)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_COUNTS: dict[str, int] = {
+    "contacts": 5000,
+    "companies": 500,
+    "deals": 1000,
+    "appointments": 2000,
+    "divisions": 23,
+    "genius_users": 200,
+    "owners": 40,
+}
+
+
+@dataclass
+class HubSpotConfig:
+    seed: int = 42
+    token: str = "sandbox-hubspot-token"
+    counts: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_COUNTS))
+    # Records' last-modified times are spread over [modified_start, modified_end).
+    modified_start: str = "2026-10-01T00:00:00Z"
+    modified_end: str = "2026-11-28T00:00:00Z"
+    division_type_id: str = "2-37778609"
+    genius_user_type_id: str = "2-42119425"
+    portal_id: int = 21547935
+    # Search: the real cap is 10,000; tests lower it to reach it cheaply.
+    search_cap: int = 10000
+    search_max_limit: int = 200
+    # Sources disagree on the real caps (API_SHAPES §1.6), hence configurable.
+    search_max_groups: int = 5
+    search_max_filters_per_group: int = 6
+    search_max_filters_total: int = 18
+    list_max_limit: int = 100
+    # Real behaviour past the list maximum is unverified: 400 by default, clamp on request.
+    list_clamp: bool = False
+    latency_ms: float = 0
+    ten_secondly_limit: int | None = None
+    search_per_second: int | None = None
+    daily_limit: int | None = None
+    retry_after_on_429: bool = True
+    assoc_page_size: int = 100
+    bad_email_rate: float = 0.02
+    bad_phone_rate: float = 0.01
+    archived_rate: float = 0.03
+    list_duplicate_rate: float = 0.0
+    same_timestamp_burst: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def field_names(cls) -> set[str]:
+        return {f.name for f in dataclasses.fields(cls)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], base: HubSpotConfig | None = None) -> HubSpotConfig:
+        """Overlay `data` on `base` (or the defaults); `counts` merges key by key."""
+        if not isinstance(data, dict):
+            raise ValueError("HubSpot config must be a JSON object")
+        unknown = set(data) - cls.field_names()
+        if unknown:
+            raise ValueError(f"unknown HubSpotConfig field(s): {sorted(unknown)}")
+        merged = (base or cls()).to_dict()
+        for key, value in data.items():
+            if key == "counts":
+                if not isinstance(value, dict):
+                    raise ValueError("counts must be an object of object_type -> int")
+                bad = set(value) - set(DEFAULT_COUNTS)
+                if bad:
+                    raise ValueError(f"unknown object type(s) in counts: {sorted(bad)}")
+                merged["counts"] = {**merged["counts"], **{k: int(v) for k, v in value.items()}}
+            else:
+                merged[key] = value
+        cfg = cls(**merged)
+        cfg.validate()
+        return cfg
+
+    def validate(self) -> None:
+        for name, n in self.counts.items():
+            if n < 0:
+                raise ValueError(f"counts[{name}] must be >= 0")
+        if self.search_cap < 1 or self.search_max_limit < 1 or self.list_max_limit < 1:
+            raise ValueError("limits and caps must be >= 1")
+        if self.assoc_page_size < 1:
+            raise ValueError("assoc_page_size must be >= 1")
+        for rate in ("bad_email_rate", "bad_phone_rate", "archived_rate", "list_duplicate_rate"):
+            if not 0.0 <= float(getattr(self, rate)) <= 1.0:
+                raise ValueError(f"{rate} must be within [0, 1]")

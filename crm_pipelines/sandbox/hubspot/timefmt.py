@@ -1,0 +1,51 @@
+"""Epoch-millisecond <-> HubSpot timestamp strings."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+import numpy as np
+
+_DIGITS = re.compile(r"^-?\d+$")
+
+
+def iso_ms(ms: np.ndarray) -> list[str]:
+    """Vectorised `2026-10-01T12:00:00.000Z` formatting."""
+    return (np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms").astype(object) + "Z").tolist()
+
+
+def iso_one(ms: int) -> str:
+    return iso_ms(np.array([ms], dtype=np.int64))[0]
+
+
+def parse_ms(value: object) -> int | None:
+    """Accept what HubSpot accepts and emits: epoch-ms digits, ISO date, ISO datetime (Z, offset or naive=UTC)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if _DIGITS.match(text):
+        return int(text)
+    try:
+        if len(text) == 10:
+            d = date.fromisoformat(text)
+            return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp() * 1000)
+        dt = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return int(round(dt.timestamp() * 1000))
+
+
+def require_ms(value: object, what: str) -> int:
+    ms = parse_ms(value)
+    if ms is None:
+        raise ValueError(f"{what}: cannot parse timestamp {value!r}")
+    return ms

@@ -1,0 +1,326 @@
+"""Property value generators: one vectorised function per `PropSpec.kind`.
+
+Each generator sees a `Batch` (a slice of one table) and returns a list of str|None, one per record.
+Values depend only on (seed, object type, id, version), so nothing but the arrays has to be stored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from . import pooled, pools
+from .hashing import below, mix64, record_hash, salt, unit
+from .schema import PropSpec
+from .timefmt import iso_ms
+
+if TYPE_CHECKING:
+    from .tables import Table
+
+DAY_MS = 86_400_000
+NULL_RATE = 0.10
+# Above this many records, hashing one property at a time is cheaper in memory than the full matrix.
+MATRIX_MAX_ROWS = 4096
+EXTRA_HASHES = ("person", "city", "appointment_window", "owner")
+
+_SOURCES = np.array(pools.SOURCES, dtype=object)
+_SOURCE_VARIANTS = np.array([s for s in pools.SOURCES] + [s.lower() for s in pools.SOURCES]
+                            + [f"{s} - {s.split()[0]} Campaign" for s in pools.SOURCES], dtype=object)
+_PRODUCTS = np.array(pools.PRODUCTS, dtype=object)
+_JOBS = np.array(pools.JOB_TITLES, dtype=object)
+_CWORDS = np.array(pools.COMPANY_WORDS, dtype=object)
+_CSUFFIX = np.array(pools.COMPANY_SUFFIXES, dtype=object)
+_CFORMS = np.array(pools.COMPANY_FORMS, dtype=object)
+_DURATIONS_MIN = np.array([30, 60, 90, 120, 180], dtype=np.int64)
+_BOOL_TRUE_RATE = {"lead_is_dnc": 0.08, "user_status_inactive": 0.15, "is_complete": 0.45}
+_TRUE_FALSE = np.array(["false", "true"], dtype=object)
+_ENUM_VALUES: dict[tuple, np.ndarray] = {}
+
+
+def hash_names(props: list[PropSpec]) -> dict[str, int]:
+    names = [p.name for p in props] + [p.name + "#null" for p in props] + list(EXTRA_HASHES)
+    return {name: k for k, name in enumerate(dict.fromkeys(names))}
+
+
+class Batch:
+    """A slice of one table, with per-property hashes computed once (as one matrix) and shared."""
+
+    def __init__(self, table: Table, idx: np.ndarray) -> None:
+        self.table = table
+        self.idx = idx
+        self.n = len(idx)
+        self.ids = table.ids[idx]
+        self.created = table.created[idx]
+        self.modified = table.modified[idx]
+        self._versions = table.version[idx]
+        self._base: dict[bool, np.ndarray] = {}
+        self._matrix: dict[bool, np.ndarray] = {}
+        self._memo: dict[str, object] = {}
+
+    def base(self, stable: bool) -> np.ndarray:
+        got = self._base.get(stable)
+        if got is None:
+            got = self._base[stable] = record_hash(self.ids, None if stable else self._versions, self.table.salt)
+        return got
+
+    def h(self, name: str, stable: bool = False) -> np.ndarray:
+        col = self.table.hash_cols.get(name)
+        if col is None or self.n > MATRIX_MAX_ROWS:
+            return mix64(self.base(stable) ^ salt(name))
+        m = self._matrix.get(stable)
+        if m is None:
+            m = self._matrix[stable] = mix64(self.base(stable)[:, None] ^ self.table.hash_salts[None, :])
+        return m[:, col]
+
+    def hs(self, names: list[str], stable: bool = False) -> np.ndarray:
+        """(n, len(names)) hashes in one go."""
+        cols = [self.table.hash_cols.get(name) for name in names]
+        if self.n <= MATRIX_MAX_ROWS and None not in cols:
+            self.h(names[0], stable)  # builds the matrix
+            return self._matrix[stable][:, cols]
+        return np.stack([self.h(name, stable) for name in names], axis=1)
+
+    def memo(self, key: str, fn: Callable[[], object]) -> object:
+        if key not in self._memo:
+            self._memo[key] = fn()
+        return self._memo[key]
+
+    def person(self) -> np.ndarray:
+        return self.memo("person", lambda: below(self.h("person", stable=True), 3, pooled.PERSON_POOL))  # type: ignore
+
+
+Gen = Callable[[Batch, PropSpec], "list | np.ndarray"]
+
+
+def _persons(b: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return pooled.persons(b.table.ctx.bad_email_rate)
+
+
+def g_object_id(b: Batch, p: PropSpec) -> list:
+    return b.ids.astype(str).tolist()
+
+
+def g_created(b: Batch, p: PropSpec) -> list:
+    return b.memo("created_iso", lambda: iso_ms(b.created))  # type: ignore[return-value]
+
+
+def g_modified(b: Batch, p: PropSpec) -> list:
+    return b.memo("modified_iso", lambda: iso_ms(b.modified))  # type: ignore[return-value]
+
+
+def g_full_name(b: Batch, p: PropSpec) -> list:
+    first, last, _ = _persons(b)
+    return (first[b.person()] + " " + last[b.person()]).tolist()
+
+
+def _city_index(b: Batch) -> np.ndarray:
+    return b.memo("city", lambda: below(b.h("city", stable=True), 5, len(pools.CITIES)))  # type: ignore
+
+
+def g_zip(b: Batch, p: PropSpec) -> list:
+    k = _city_index(b) * pooled.ZIPS_PER_CITY + below(b.h(p.name, stable=True), 3, pooled.ZIPS_PER_CITY)
+    return pooled.zips()[k]
+
+
+def g_email(b: Batch, p: PropSpec) -> np.ndarray:
+    emails = _persons(b)[2]
+    if p.stable:  # the record's own email, matching its name
+        return emails[b.person()]
+    return emails[below(b.h(p.name), 3, len(emails))]
+
+
+def g_merged_ids(b: Batch, p: PropSpec) -> list:
+    h = b.h(p.name)
+    out: list = [None] * b.n
+    for k in np.flatnonzero(unit(h, 3) < 0.04).tolist():  # merged contacts are rare
+        x = int(h[k])
+        out[k] = ";".join(str(10**9 + (x >> (i * 9)) % (9 * 10**11)) for i in range(1 + (x >> 50) % 3))
+    return out
+
+
+def g_date_mixed(b: Batch, p: PropSpec) -> list:
+    """A date property in the three shapes HubSpot emits: "2025-01-09", "1736380800000", "2025-01-09T00:00:00Z"."""
+    h = b.h(p.name)
+    ms = (b.modified // DAY_MS - below(h, 3, 60) + 14) * DAY_MS
+    dates = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="D").astype(object)
+    fmt = below(h, 19, 3)
+    out = dates.copy()
+    out[fmt == 1] = ms[fmt == 1].astype(str).astype(object)
+    out[fmt == 2] = dates[fmt == 2] + "T00:00:00Z"
+    return out.tolist()
+
+
+def _iso_variants(ms: np.ndarray, h: np.ndarray, epoch_share: float) -> list:
+    """Mostly ISO with ms; ~10 % without ms; `epoch_share` as epoch-ms digit strings."""
+    text = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms").astype(object)
+    u = unit(h, 43)
+    out = text + "Z"
+    no_ms = (u >= epoch_share) & (u < epoch_share + 0.10)
+    if no_ms.any():
+        out[no_ms] = np.datetime_as_string(ms[no_ms].astype("datetime64[ms]"), unit="s").astype(object) + "Z"
+    epoch = u < epoch_share
+    if epoch.any():
+        out[epoch] = ms[epoch].astype(str).astype(object)
+    return out.tolist()
+
+
+def _company(b: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def make() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        h = b.h("name", stable=True)
+        return (_CWORDS[below(h, 3, len(_CWORDS))], _CSUFFIX[below(h, 13, len(_CSUFFIX))],
+                _CFORMS[below(h, 23, len(_CFORMS))])
+    return b.memo("company", make)  # type: ignore[return-value]
+
+
+def g_company_name(b: Batch, p: PropSpec) -> list:
+    w, s, f = _company(b)
+    return [f"{a} {c} {d}".strip() for a, c, d in zip(w.tolist(), s.tolist(), f.tolist())]
+
+
+def g_company_domain(b: Batch, p: PropSpec) -> list:
+    w, s, _ = _company(b)
+    n = below(b.h(p.name, stable=True), 3, 50).tolist()
+    return [f"{a}{c}{k}.com".lower().replace(" ", "").replace("&", "and") for a, c, k in zip(w.tolist(), s.tolist(), n)]
+
+
+def g_employees(b: Batch, p: PropSpec) -> list:
+    return (1 + below(b.h(p.name), 3, 500)).astype(str).tolist()
+
+
+def g_revenue(b: Batch, p: PropSpec) -> list:
+    return ((10 + below(b.h(p.name), 3, 5000)) * 1000).astype(str).tolist()
+
+
+def g_deal_name(b: Batch, p: PropSpec) -> list:
+    last = _persons(b)[1][b.person()]
+    return (last + " - " + _PRODUCTS[below(b.h(p.name, stable=True), 3, len(_PRODUCTS))]).tolist()
+
+
+def g_close_date(b: Batch, p: PropSpec) -> list:
+    h = b.h(p.name)
+    ms = b.created + below(h, 3, 120) * DAY_MS + below(h, 13, DAY_MS // 1000) * 1000 + below(h, 33, 1000)
+    return _iso_variants(ms, h, epoch_share=0.10)
+
+
+def _appt_window(b: Batch) -> tuple[np.ndarray, np.ndarray]:
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        h = b.h("appointment_window")
+        day = (b.created // DAY_MS + 1 + below(h, 3, 30)) * DAY_MS
+        start = day + (13 + below(h, 13, 10)) * 3_600_000 + below(h, 23, 4) * 900_000  # business hours, US
+        return start, _DURATIONS_MIN[below(h, 33, len(_DURATIONS_MIN))] * 60_000
+    return b.memo("appt", make)  # type: ignore[return-value]
+
+
+def g_appt_start(b: Batch, p: PropSpec) -> list:
+    start, _ = _appt_window(b)
+    return _iso_variants(start, b.h(p.name), epoch_share=0.0)
+
+
+def g_appt_end(b: Batch, p: PropSpec) -> list:
+    start, duration = _appt_window(b)
+    return _iso_variants(start + duration, b.h(p.name), epoch_share=0.0)
+
+
+def g_appt_duration(b: Batch, p: PropSpec) -> list:
+    return _appt_window(b)[1].astype(str).tolist()
+
+
+def g_appointment_name(b: Batch, p: PropSpec) -> list:
+    first, last, _ = _persons(b)
+    prod = _PRODUCTS[below(b.h(p.name, stable=True), 3, len(_PRODUCTS))]
+    return (first[b.person()] + " " + last[b.person()] + " - " + prod + " Consultation").tolist()
+
+
+def g_int_id(b: Batch, p: PropSpec) -> list:
+    return (100_000 + below(b.h(p.name, stable=True), 3, 9_000_000)).astype(str).tolist()
+
+
+def g_arrivy_id(b: Batch, p: PropSpec) -> list:
+    return (4_500_000_000_000_000 + below(b.h(p.name, stable=True), 3, 10**15)).astype(str).tolist()
+
+
+def division_fields(i: int) -> tuple[str, str, str, str]:
+    """(name, label, code, region) of the i-th division; numbered once the pool runs out."""
+    name, code, region = pools.DIVISIONS[i % len(pools.DIVISIONS)]
+    lap = i // len(pools.DIVISIONS)
+    if lap:
+        name, code = f"{name} {lap + 1}", f"{code}{lap + 1}"
+    return name, f"{name} Division", code, region
+
+
+def _own_division(field: int) -> Gen:
+    return lambda b, p: [division_fields(i)[field] for i in b.idx.tolist()]
+
+
+def g_division_status(b: Batch, p: PropSpec) -> list:
+    return ["active" if u < 0.9 else "inactive" for u in unit(b.h(p.name), 3).tolist()]
+
+
+def _enum_values(b: Batch, p: PropSpec) -> np.ndarray:
+    values = _ENUM_VALUES.get(p.options)
+    if values is None:
+        values = _ENUM_VALUES[p.options] = np.array([v for v, _ in p.options], dtype=object)
+    return values
+
+
+# kind -> (pool for this batch/property, hashed with the property's stable hash?). A record picks
+# pool[hash(property) % len(pool)]; these are the bulk of all columns, so render() batches them.
+PICKERS: dict[str, tuple[Callable[[Batch, PropSpec], np.ndarray], bool]] = {
+    "phone": (lambda b, p: pooled.phones(b.table.ctx.bad_phone_rate), False),
+    "street": (lambda b, p: pooled.streets(), True),
+    "guid": (lambda b, p: pooled.guids(), True),
+    "trustedform": (lambda b, p: pooled.trustedform_urls(), True),
+    "money": (lambda b, p: pooled.money(), False),
+    "enum": (_enum_values, False),
+    "source_text": (lambda b, p: _SOURCE_VARIANTS, False),
+    "job_title": (lambda b, p: _JOBS, False),
+    "owner_id": (lambda b, p: b.table.ctx.owner_ids, False),
+    "division_name": (lambda b, p: b.table.ctx.division_names, False),
+    "division_id": (lambda b, p: b.table.ctx.division_ids, False),
+    "bool": (lambda b, p: _BOOL_POOLS[_BOOL_TRUE_RATE.get(p.name, 0.5)], False),
+}
+# Booleans as a 100-slot pool whose share of "true" is the wanted rate.
+_BOOL_POOLS = {rate: np.array(["true"] * round(rate * 100) + ["false"] * (100 - round(rate * 100)), dtype=object)
+               for rate in set(_BOOL_TRUE_RATE.values()) | {0.5}}
+
+
+def _picked(b: Batch, p: PropSpec) -> np.ndarray:
+    pool_fn, stable = PICKERS[p.kind]
+    pool = pool_fn(b, p)
+    if len(pool) == 0:
+        return np.full(b.n, None, dtype=object)
+    return pool[below(b.h(p.name, stable), 3, len(pool))]
+
+
+GENERATORS: dict[str, Gen] = {
+    "object_id": g_object_id, "created": g_created, "modified": g_modified,
+    "first_name": lambda b, p: _persons(b)[0][b.person()], "last_name": lambda b, p: _persons(b)[1][b.person()],
+    "full_name": g_full_name, "email": g_email,
+    "city": lambda b, p: pools.CITY_NAMES[_city_index(b)], "state": lambda b, p: pools.CITY_STATES[_city_index(b)],
+    "zip": g_zip, "merged_ids": g_merged_ids,
+    "date_mixed": g_date_mixed, "company_name": g_company_name,
+    "company_domain": g_company_domain, "employees": g_employees, "revenue": g_revenue,
+    "deal_name": g_deal_name, "close_date": g_close_date, "appt_start": g_appt_start, "appt_end": g_appt_end,
+    "appt_duration": g_appt_duration, "appointment_name": g_appointment_name, "int_id": g_int_id,
+    "arrivy_id": g_arrivy_id, "division_status": g_division_status,
+    "own_division_name": _own_division(0), "own_division_label": _own_division(1),
+    "own_division_code": _own_division(2), "own_division_region": _own_division(3),
+}
+GENERATORS.update({kind: _picked for kind in PICKERS})
+
+
+def null_mask(b: Batch, props: list[PropSpec]) -> np.ndarray:
+    """(n, len(props)) booleans: which optional values are null (~NULL_RATE of each)."""
+    if not props:
+        return np.zeros((b.n, 0), dtype=bool)
+    return unit(b.hs([p.name + "#null" for p in props]), 7) < NULL_RATE
+
+
+def column(b: Batch, p: PropSpec) -> list:
+    values = GENERATORS[p.kind](b, p)
+    values = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    if p.optional:
+        for i in np.flatnonzero(null_mask(b, [p])[:, 0]).tolist():
+            values[i] = None
+    return values

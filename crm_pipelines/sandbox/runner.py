@@ -1,0 +1,102 @@
+"""Run the sandbox: in a background thread (tests, demos) or in the foreground (CLI)."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import threading
+import time
+from typing import Any, Generator
+
+import uvicorn
+
+from .hubspot import HubSpotConfig, HubSpotEmulator
+from .server import build_app
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        # uvicorn re-raises the captured signal after shutdown, which turns a clean SIGTERM stop into exit -15.
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        originals = {s: signal.signal(s, self.handle_exit) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for s, handler in originals.items():
+                signal.signal(s, handler)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def make_server(app: Any) -> _Server:
+    config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="off",
+                            timeout_graceful_shutdown=2, timeout_keep_alive=30)
+    return _Server(config)
+
+
+class Sandbox:
+    """All CRM emulators behind one HTTP server.
+
+    >>> with Sandbox(hubspot=HubSpotConfig(counts={"contacts": 100})) as sb:
+    ...     base = sb.hubspot_url  # what a client uses as HUBSPOT_BASE_URL
+    """
+
+    def __init__(self, hubspot: HubSpotConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self.port = port
+        self.hubspot = HubSpotEmulator(hubspot or HubSpotConfig())
+        self.app = build_app({"hubspot": self.hubspot})
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def hubspot_url(self) -> str:
+        return self.url + "/hubspot"
+
+    def start(self, timeout: float = 30.0) -> Sandbox:
+        if self._thread is not None:
+            raise RuntimeError("sandbox already started")
+        sock = bind(self.host, self.port)
+        self.port = sock.getsockname()[1]
+        self._server = make_server(self.app)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=f"sandbox:{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("sandbox server failed to start")
+            time.sleep(0.005)
+        with socket.create_connection((self.host, self.port), timeout=5):
+            pass
+        return self
+
+    def stop(self) -> None:
+        if self._server is None or self._thread is None:
+            return
+        self._server.should_exit = True
+        self._thread.join(timeout=15)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,44 @@
+"""One ASGI app for every CRM emulator: `/<crm>` serves its API, `/_sandbox/<crm>` its control API."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from . import hubspot
+
+# crm name -> function(emulator) -> (api routes, control routes). Later CRMs register here.
+MOUNTERS: dict[str, Callable[[Any], tuple[list, list]]] = {"hubspot": hubspot.mount}
+
+
+class _ExposeTransport:
+    """Puts the connection's transport in the scope so a fault rule can reset the connection."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http":
+            transport = getattr(getattr(receive, "__self__", None), "transport", None)
+            if transport is not None:
+                scope["sandbox.transport"] = transport
+        await self.app(scope, receive, send)
+
+
+def build_app(emulators: dict[str, Any]) -> Callable:
+    routes: list[Any] = []
+    for name, emu in emulators.items():
+        api, control = MOUNTERS[name](emu)
+        routes.append(Mount(f"/{name}", routes=api))
+        routes.append(Mount(f"/_sandbox/{name}", routes=control))
+
+    async def index(request: Request) -> Response:
+        return Response(orjson.dumps({"emulators": sorted(emulators)}), media_type="application/json")
+
+    routes.append(Route("/", index))
+    return _ExposeTransport(Starlette(routes=routes))

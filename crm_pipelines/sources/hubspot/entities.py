@@ -1,0 +1,120 @@
+"""The HubSpot entities the legacy system synced, as EntitySpecs (see BEHAVIOR.md for the why)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from crm_pipelines.core.columns import converter_kinds
+from crm_pipelines.core.entity import EntitySpec, FetchRequest, Page
+from crm_pipelines.core.processing import record_processor
+from crm_pipelines.sources.hubspot import schemas
+from crm_pipelines.sources.hubspot.resource import HubSpotResource
+
+CRM = "hubspot"
+RESOURCE_KEY = "hubspot"
+_ENVELOPE = {"id", "created_at", "updated_at", "archived"}
+
+
+def _object_extract(record: dict[str, Any]) -> dict[str, Any]:
+    row = dict(record.get("properties") or {})
+    row.update(id=record.get("id"), created_at=record.get("createdAt"), updated_at=record.get("updatedAt"),
+               archived=record.get("archived"))
+    return row
+
+
+def _object_fetch(object_type: str | Callable[[HubSpotResource], str], properties: list[str],
+                  modified_property: str) -> Callable[[HubSpotResource, FetchRequest], Iterator[Page]]:
+    def fetch(client: HubSpotResource, request: FetchRequest) -> Iterator[Page]:
+        type_id = object_type(client) if callable(object_type) else object_type
+        window = request.window
+        if window.is_full:
+            for results in client.list_objects(type_id, properties):
+                yield Page(records=results)
+            # Positive evidence only: the archived listing names records HubSpot soft-deleted.
+            for results in client.list_objects(type_id, ["hs_object_id"], archived=True):
+                yield Page(deleted_keys=[(str(r["id"]),) for r in results])
+        else:
+            for results in client.search_modified(type_id, properties, modified_property, window.start, window.end):
+                yield Page(records=results)
+
+    return fetch
+
+
+def _object_spec(name: str, object_type: str | Callable[[HubSpotResource], str], schema, modified_property: str,
+                 description: str) -> EntitySpec:
+    properties = ["hs_object_id", *(p for p in converter_kinds(schema) if p not in _ENVELOPE)]
+    return EntitySpec(
+        crm=CRM, name=name, schema=schema, resource_key=RESOURCE_KEY, partitioned=True,
+        fetch=_object_fetch(object_type, properties, modified_property),
+        process=record_processor(schema, _object_extract, modified_property),
+        description=description,
+    )
+
+
+def _fetch_owners(client: HubSpotResource, request: FetchRequest) -> Iterator[Page]:
+    for results in client.list_owners():
+        yield Page(records=results)
+
+
+_OWNER_FIELDS = {"firstName": "first_name", "lastName": "last_name", "userId": "user_id",
+                 "userIdIncludingInactive": "user_id_including_inactive", "createdAt": "created_at",
+                 "updatedAt": "updated_at"}
+
+
+def _owner_extract(record: dict[str, Any]) -> dict[str, Any]:
+    return {_OWNER_FIELDS.get(k, k): v for k, v in record.items()}
+
+
+def _association_fetch(to_type: Callable[[HubSpotResource], str], target_column: str):
+    def fetch(client: HubSpotResource, request: FetchRequest) -> Iterator[Page]:
+        for contact_ids in request.read_keys(CRM, "contacts", chunk=client.association_batch_size):
+            listing = client.associations("contacts", to_type(client), contact_ids)
+            records = [
+                {"contact_id": contact_id, target_column: str(target.get("toObjectId", target.get("id"))),
+                 "association_types": target.get("associationTypes")}
+                for contact_id, targets in listing.targets.items() for target in targets
+            ]
+            complete = set(listing.complete_ids)
+            # HubSpot gave the whole current set for these contacts: pairs it no longer lists are stale.
+            yield Page(records=[r for r in records if r["contact_id"] in complete],
+                       replaces=("contact_id", sorted(complete)))
+            partial = [r for r in records if r["contact_id"] not in complete]
+            if partial:
+                yield Page(records=partial)
+
+    return fetch
+
+
+def _association_spec(name: str, schema, to_type: Callable[[HubSpotResource], str], target_column: str,
+                      description: str) -> EntitySpec:
+    return EntitySpec(
+        crm=CRM, name=name, schema=schema, resource_key=RESOURCE_KEY, partitioned=False,
+        key=("contact_id", target_column), deps=[[CRM, "contacts"]],
+        fetch=_association_fetch(to_type, target_column),
+        process=record_processor(schema, dict, None),
+        description=description,
+    )
+
+
+ENTITIES: list[EntitySpec] = [
+    _object_spec("contacts", "contacts", schemas.Contact, "lastmodifieddate",
+                 "HubSpot contacts (object 0-1), partitioned by lastmodifieddate."),
+    _object_spec("companies", "companies", schemas.Company, "hs_lastmodifieddate",
+                 "HubSpot companies (object 0-2), partitioned by hs_lastmodifieddate."),
+    _object_spec("deals", "deals", schemas.Deal, "hs_lastmodifieddate",
+                 "HubSpot deals (object 0-3), partitioned by hs_lastmodifieddate."),
+    _object_spec("appointments", "0-421", schemas.Appointment, "hs_lastmodifieddate",
+                 "HubSpot appointments (object 0-421), partitioned by hs_lastmodifieddate."),
+    _object_spec("divisions", lambda c: c.division_object_type, schemas.Division, "hs_lastmodifieddate",
+                 "Divisions (custom object; type id set on the hubspot resource)."),
+    _object_spec("genius_users", lambda c: c.genius_user_object_type, schemas.GeniusUser, "hs_lastmodifieddate",
+                 "Genius users (custom object; type id set on the hubspot resource)."),
+    EntitySpec(crm=CRM, name="owners", schema=schemas.Owner, resource_key=RESOURCE_KEY, partitioned=False,
+               fetch=_fetch_owners, process=record_processor(schemas.Owner, _owner_extract, "updated_at"),
+               description="HubSpot owners (users and queues); the owners API has no modified filter."),
+    _association_spec("contact_appointments", schemas.ContactAppointment, lambda c: "0-421", "appointment_id",
+                      "Contact -> appointment associations (v4), for every contact in the warehouse."),
+    _association_spec("contact_divisions", schemas.ContactDivision, lambda c: c.division_object_type,
+                      "division_id", "Contact -> division associations (v4), for every contact in the warehouse."),
+]

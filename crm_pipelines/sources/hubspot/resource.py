@@ -1,0 +1,191 @@
+"""HubSpot CRM v3/v4 client resource: paging, the 10k search cap, rate budgets (see BEHAVIOR.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from dagster import Failure
+from pydantic import PrivateAttr, field_validator
+
+from crm_pipelines.core.http import HttpSourceResource, SlidingWindowLimiter, SourceApiError
+
+TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
+
+
+class HubSpotResource(HttpSourceResource):
+    base_url: str = "https://api.hubapi.com"
+    access_token: str
+    # Client-side budgets below HubSpot's published limits (100 / 10 s on the lowest tier; search 5 / s),
+    # so a sync never provokes a 429 in the first place. 0 disables a limiter (sandbox benchmarks).
+    requests_per_10s: int = 95
+    search_requests_per_s: int = 4
+    search_page_size: int = 200
+    search_result_cap: int = 10_000
+    list_page_size: int = 100
+    owners_page_size: int = 100
+    association_batch_size: int = 1000
+    division_object_type: str = "2-37778609"
+    genius_user_object_type: str = "2-42119425"
+
+    _limiters: dict[str, SlidingWindowLimiter | None] = PrivateAttr(default_factory=dict)
+
+    @field_validator("search_page_size")
+    @classmethod
+    def _search_page(cls, value: int) -> int:
+        if not 1 <= value <= 200:
+            raise ValueError(f"search_page_size must be 1..200 (HubSpot's maximum), got {value}")
+        return value
+
+    @field_validator("list_page_size")
+    @classmethod
+    def _list_page(cls, value: int) -> int:
+        if not 1 <= value <= 100:
+            raise ValueError(f"list_page_size must be 1..100 (HubSpot's maximum), got {value}")
+        return value
+
+    @field_validator("association_batch_size")
+    @classmethod
+    def _assoc_batch(cls, value: int) -> int:
+        if not 1 <= value <= 1000:
+            raise ValueError(f"association_batch_size must be 1..1000 (HubSpot's maximum), got {value}")
+        return value
+
+    def setup_for_execution(self, context) -> None:
+        if not self.access_token.strip():
+            raise Failure(f"{TOKEN_ENV} is empty: set it to a HubSpot private-app access token")
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+    def secret_values(self) -> list[str]:
+        return [self.access_token]
+
+    def _limiter(self, name: str) -> SlidingWindowLimiter | None:
+        if name not in self._limiters:
+            calls, period = ((self.search_requests_per_s, 1.0) if name == "search"
+                             else (self.requests_per_10s, 10.0))
+            self._limiters[name] = SlidingWindowLimiter(calls, period) if calls > 0 else None
+        return self._limiters[name]
+
+    def _get(self, path: str, params: dict[str, Any]) -> Any:
+        return self.http.request_json("GET", path, params=params, limiter=self._limiter("general"))[1]
+
+    def list_objects(self, object_type: str, properties: Sequence[str], *,
+                     archived: bool = False) -> Iterator[list[dict[str, Any]]]:
+        """Every (non-)archived record via the list endpoint; ends only when `paging.next` is absent."""
+        params: dict[str, Any] = {"limit": self.list_page_size, "properties": ",".join(properties),
+                                  "archived": "true" if archived else "false"}
+        yield from self._cursor_pages(f"/crm/v3/objects/{object_type}", params)
+
+    def list_owners(self) -> Iterator[list[dict[str, Any]]]:
+        yield from self._cursor_pages("/crm/v3/owners", {"limit": self.owners_page_size, "archived": "false"})
+
+    def _cursor_pages(self, path: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        seen_cursors: set[str] = set()
+        while True:
+            data = self._get(path, params)
+            yield _results(data, path)
+            after = _next_after(data)
+            if after is None:
+                return
+            if after in seen_cursors:
+                raise SourceApiError(f"GET {path}: the API returned cursor {after!r} twice; stopping, not looping")
+            seen_cursors.add(after)
+            params = {**params, "after": after}
+
+    def search_modified(self, object_type: str, properties: Sequence[str], modified_property: str,
+                        start: dt.datetime, end: dt.datetime) -> Iterator[list[dict[str, Any]]]:
+        """Records with start <= modified < end, by keyset on hs_object_id.
+
+        Every page is a fresh query "hs_object_id > last id" instead of an offset: a record that moves out
+        of the window mid-sync cannot shift later records past an offset, and no query ever reaches the
+        10,000-result cap. An empty page that still carries a cursor continues that query by offset.
+        """
+        path = f"/crm/v3/objects/{object_type}/search"
+        base_filters = [
+            {"propertyName": modified_property, "operator": "GTE", "value": str(_epoch_ms(start))},
+            {"propertyName": modified_property, "operator": "LT", "value": str(_epoch_ms(end))},
+        ]
+        last_id: str | None = None
+        after: str | None = None
+        while True:
+            filters = list(base_filters)
+            if last_id is not None:
+                filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": last_id})
+            body: dict[str, Any] = {
+                "filterGroups": [{"filters": filters}],
+                "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+                "properties": list(properties),
+                "limit": self.search_page_size,
+            }
+            if after is not None:
+                body["after"] = after
+            data = self.http.request_json("POST", path, json=body, limiter=self._limiter("search"))[1]
+            results = _results(data, path)
+            if results:
+                yield results
+            next_after = _next_after(data)
+            if next_after is None:
+                return
+            if results:
+                last_id, after = str(results[-1]["id"]), None
+            elif int(next_after) + self.search_page_size > self.search_result_cap:
+                raise SourceApiError(f"POST {path}: empty pages with a cursor up to the {self.search_result_cap}"
+                                     "-result cap; refusing to stop silently")
+            else:
+                after = next_after
+
+    def associations(self, from_type: str, to_type: str, from_ids: Sequence[str]) -> AssociationListing:
+        """All targets of each from-id (following HubSpot's per-id paging).
+
+        From-ids reported in `errors` (HubSpot's way of saying "no associations", or a failure) get no
+        entry; a from-id whose continuation page went missing is listed but not marked complete.
+        """
+        path = f"/crm/v4/associations/{from_type}/{to_type}/batch/read"
+        listing = AssociationListing()
+        inputs: list[dict[str, str]] = [{"id": str(i)} for i in from_ids]
+        while inputs:
+            chunk, inputs = inputs[: self.association_batch_size], inputs[self.association_batch_size:]
+            _, data = self.http.request_json("POST", path, json={"inputs": chunk},
+                                             limiter=self._limiter("general"), accept=(200, 207))
+            answered = set()
+            for result in _results(data, path):
+                from_id = str(result["from"]["id"])
+                answered.add(from_id)
+                listing.targets.setdefault(from_id, []).extend(result.get("to") or [])
+                after = _next_after(result)
+                if after is not None:
+                    inputs.append({"id": from_id, "after": after})
+            # A continuation HubSpot did not answer leaves that id's listing partial.
+            listing.incomplete.update(i["id"] for i in chunk if "after" in i and i["id"] not in answered)
+        return listing
+
+
+@dataclass
+class AssociationListing:
+    targets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    incomplete: set[str] = field(default_factory=set)
+
+    @property
+    def complete_ids(self) -> list[str]:
+        return [i for i in self.targets if i not in self.incomplete]
+
+
+def _results(data: Any, path: str) -> list[dict[str, Any]]:
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        raise SourceApiError(f"{path}: response has no 'results' list")
+    return data["results"]
+
+
+def _next_after(data: dict[str, Any]) -> str | None:
+    after = ((data.get("paging") or {}).get("next") or {}).get("after")
+    return None if after is None or after == "" else str(after)
+
+
+def _epoch_ms(moment: dt.datetime) -> int:
+    if moment.tzinfo is None:
+        raise ValueError("search windows must be timezone-aware")
+    return int(moment.timestamp() * 1000)
