@@ -24,7 +24,7 @@ import pandas as pd
 import phonenumbers
 
 from crm_pipelines.core.normalize_base import (
-    EMPTY_PLACEHOLDERS, Converted, as_objects, as_text, build, case_variants, distinct, each, matching,
+    EMPTY_PLACEHOLDERS, Converted, Distinct, as_objects, as_text, build, case_variants, distinct, each, matching,
     is_all_text, quote,
 )
 from crm_pipelines.core.normalize_datetime import to_date, to_datetime_utc
@@ -34,9 +34,11 @@ __all__ = [
     "to_decimal", "to_email", "to_float", "to_int", "to_json", "to_list", "to_phone_e164", "to_text",
 ]
 
-_INT = re.compile(r"([+-]?(?:\d+|\d{1,3}(?:,\d{3})+))(?:\.0*)?")
+# re.ASCII throughout: a bare \d would also take "١٢٣", which int() and float() then happily read.
+_INT = re.compile(r"([+-]?(?:\d+|\d{1,3}(?:,\d{3})+))(?:\.0*)?", re.ASCII)
 # One optional sign on either side of an optional "$"; the lookahead demands a digit so "$", "-" or "e5" fail.
-_NUMBER = re.compile(r"(?:[+-]\$?|\$[+-]?)?(?=\.?\d)(?:\d+|\d{1,3}(?:,\d{3})+)?(?:\.\d*)?(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"(?:[+-]\$?|\$[+-]?)?(?=\.?\d)(?:\d+|\d{1,3}(?:,\d{3})+)?(?:\.\d*)?(?:[eE][+-]?\d+)?",
+                     re.ASCII)
 # Within these characters float() and Decimal() accept exactly what _NUMBER does, so such texts (nearly all)
 # skip the regex and let the parser reject the odd "1-2"; outside them both parsers take "nan", "1_0", "١".
 _PLAIN_NUMBER_CHARS = "0123456789.+-eE"
@@ -50,10 +52,11 @@ _ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"  # "_" is let into a label's middle: excluding it costs 40%
 _EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[a-z0-9-]{{1,59}})")
 # Applied after deleting "()-. ": area code and exchange never start with 0 or 1; an extension may follow.
-_NANP_TAIL = r"([2-9]\d\d[2-9]\d{6})(?:(?:ext(?:ension)?|x|#)\d{1,7})?"
-_NANP_LOCAL = re.compile(rf"(?:\+1|1)?{_NANP_TAIL}", re.IGNORECASE)
-_NANP_INTERNATIONAL = re.compile(rf"\+1{_NANP_TAIL}", re.IGNORECASE)
-_EXTENSION = re.compile(r"\s*[,;]?\s*(?:ext(?:ension)?\.?|x|#)\s*\d{1,7}\Z", re.IGNORECASE)
+_NANP_NATIONAL = re.compile(r"[2-9]\d\d[2-9]\d{6}", re.ASCII)
+_NANP_TAIL = rf"({_NANP_NATIONAL.pattern})(?:(?:ext(?:ension)?|x|#)\d{{1,7}})?"
+_NANP_LOCAL = re.compile(rf"(?:\+1|1)?{_NANP_TAIL}", re.IGNORECASE | re.ASCII)
+_NANP_INTERNATIONAL = re.compile(rf"\+1{_NANP_TAIL}", re.IGNORECASE | re.ASCII)
+_EXTENSION = re.compile(r"\s*[,;]?\s*(?:ext(?:ension)?\.?|x|#)\s*\d{1,7}\Z", re.IGNORECASE | re.ASCII)
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -82,7 +85,7 @@ def to_int(raw: pd.Series) -> Converted:
     return build(raw, d, data, ok, "Int64")
 
 
-def _number_texts(d) -> tuple[np.ndarray, np.ndarray]:
+def _number_texts(d: Distinct) -> tuple[np.ndarray, np.ndarray]:
     """(positions in d.text, texts for float()/Decimal()) of the candidate numbers, "$" and "," removed."""
     texts = d.text.to_numpy()
     plain = each(lambda t: not t.strip(_PLAIN_NUMBER_CHARS), texts, bool)
@@ -149,13 +152,18 @@ def _phone_slow(text: str, region: str) -> str | None:
     # IS_POSSIBLE_LOCAL_ONLY (a 7-digit US number) would format as a truncated, undialable E.164.
     if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
+    # libphonenumber only counts digits here, so a NANP number must still pass the fast path's shape rule.
+    if number.country_code == 1 and not _NANP_NATIONAL.fullmatch(str(number.national_number)):
+        return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def to_phone_e164(raw: pd.Series, region: str = "US") -> Converted:
     """E.164 string ("+15552345678"); extensions are dropped; letters or too few digits are invalid."""
-    d = distinct(as_objects(raw))
     region = region.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"unknown phone region {region!r}")
+    d = distinct(as_objects(raw))
     # Outside the NANP a bare 10-digit number is not American, so only "+1..." takes the fast path there.
     fast = (_NANP_LOCAL if phonenumbers.country_code_for_region(region) == 1 else _NANP_INTERNATIONAL).fullmatch
 
@@ -172,7 +180,7 @@ def _split_containers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     values = as_objects(raw)
     if is_all_text(values):
         return values, np.zeros(0, dtype=np.intp)
-    found = np.flatnonzero([isinstance(v, (list, tuple, dict)) for v in values])
+    found = np.flatnonzero([isinstance(v, (list, tuple, dict, np.ndarray)) for v in values])
     if len(found):
         values = values.copy()
         values[found] = None
@@ -224,7 +232,7 @@ def to_json(raw: pd.Series) -> Converted:
         invalid[row] = True
     originals = as_objects(raw)
     for i in containers:
-        out[i] = list(originals[i]) if isinstance(originals[i], tuple) else originals[i]
+        out[i] = originals[i] if isinstance(originals[i], (dict, list)) else list(originals[i])
     return Converted(pd.Series(out, index=raw.index, name=raw.name, dtype=object),
                      pd.Series(invalid, index=raw.index, name=raw.name))
 

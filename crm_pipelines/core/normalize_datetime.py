@@ -16,14 +16,16 @@ import pandas as pd
 
 from crm_pipelines.core.normalize_base import NAT, Converted, as_objects, build, distinct, each, matching
 
+# All patterns are re.ASCII: a bare \d would also take "١٢٣", which int() then reads as 123.
 # Gate for pandas' ISO8601 parser, which on its own would also take "2024", "2024-01" or "20240115".
 # Groups: date, time, UTC designator/offset (absent when the value is naive).
-_ISO_DATETIME = re.compile(r"(\d{4}-\d\d-\d\d)[Tt ](\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)([Zz]|[+-]\d\d(?::?\d\d)?)?")
-_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+_ISO_DATETIME = re.compile(r"(\d{4}-\d\d-\d\d)[Tt ](\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)([Zz]|[+-]\d\d(?::?\d\d)?)?",
+                           re.ASCII)
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
 # 14 digits is already past the 2262 limit of datetime64[ns]; longer strings would overflow int64.
-_EPOCH_MS = re.compile(r"-?\d{1,14}")
+_EPOCH_MS = re.compile(r"-?\d{1,14}", re.ASCII)
 _LEGACY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s+(\d{1,2}):(\d\d)\s*([AaPp][Mm])\s+"
-                     r"(EDT|EST|CDT|CST|MDT|MST|PDT|PST|UTC|GMT)")
+                     r"(EDT|EST|CDT|CST|MDT|MST|PDT|PST|UTC|GMT)", re.ASCII)
 # The legacy export wrote wall-clock times with a US zone abbreviation; each names a fixed offset (hours).
 _LEGACY_OFFSETS = {"EDT": -4, "EST": -5, "CDT": -5, "CST": -6, "MDT": -6, "MST": -7, "PDT": -7, "PST": -8,
                    "UTC": 0, "GMT": 0}
@@ -95,12 +97,13 @@ def _parse(text: pd.Series, naive_tz: str, date_tz: str) -> np.ndarray:
     out = np.full(len(texts), NAT, dtype=np.int64)
     if len(texts) == 0:
         return out
+    iso_match = _ISO_DATETIME.fullmatch
+
     def wall_clock(text: str) -> str | None:  # as long as the text up to its designator, sliced off later
         match = iso_match(text)
         return match[1] + "T" + match[2] if match else None  # pandas rejects a lower-case "t" separator
 
     # Most likely class first; each later regex only sees what the earlier ones left over.
-    iso_match = _ISO_DATETIME.fullmatch
     bodies = each(wall_clock, texts)
     iso = pd.notna(bodies)
     if iso.any():
@@ -135,7 +138,7 @@ def to_date(raw: pd.Series, naive_tz: str = "UTC") -> Converted:
     """datetime.date objects: a value with a time of day becomes its UTC date; a plain date stays that date."""
     naive_tz = _check_zone(naive_tz)
     d = distinct(as_objects(raw))
-    i8 = _parse(d.text, naive_tz, "UTC")
+    i8 = _parse(d.text, naive_tz, naive_tz)
     ok = i8 != NAT
     days = np.where(ok, i8, 0) // _NS_PER_DAY  # floor division: instants before 1970 go to the earlier day
     codes, uniques = pd.factorize(days)

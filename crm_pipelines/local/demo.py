@@ -51,10 +51,13 @@ def main() -> None:
 
     partitioned = [f"hubspot/{e.name}" for e in ENTITIES if e.partitioned]
     unpartitioned = [f"hubspot/{e.name}" for e in ENTITIES if not e.partitioned]
-    # The sandbox enforces no rate limit, so the demo lifts the client-side budget too.
-    resources = {"hubspot": {"config": {"requests_per_10s": 0, "search_requests_per_s": 0}}}
     with sandbox_process() as sandbox_url:
         env = stack_environment(sandbox_url)
+        # The sandbox enforces no rate limit, so the demo lifts the client-side budget too (run config
+        # replaces the resource's whole config; the token still comes from the environment).
+        resources = {"hubspot": {"config": {
+            "access_token": {"env": "HUBSPOT_ACCESS_TOKEN"}, "base_url": env["HUBSPOT_BASE_URL"],
+            "requests_per_10s": 0, "search_requests_per_s": 0}}}
         print(f"sandbox: {sandbox_url}  warehouse: {os.environ.get('CRM_WAREHOUSE_URL') or 'embedded'}  "
               f"DAGSTER_HOME: {env['DAGSTER_HOME']}", flush=True)
         today = dt.datetime.now(dt.timezone.utc).date().isoformat()

@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"sandbox listening on http://{shown}:{port}", flush=True)
         await task
 
-    asyncio.run(serve())
+    with asyncio.Runner(loop_factory=server.config.get_loop_factory()) as runner:
+        runner.run(serve())
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import pooled
 from .associations import Associations
 from .config import HubSpotConfig
 from .schema import OBJECT_KEYS, Registry
@@ -15,6 +16,7 @@ class HubSpotData:
     def __init__(self, cfg: HubSpotConfig) -> None:
         self.cfg = cfg
         self.registry = Registry(cfg)
+        pooled.warm(float(cfg.bad_email_rate), float(cfg.bad_phone_rate))
         self.ctx = TableContext(bad_email_rate=float(cfg.bad_email_rate), bad_phone_rate=float(cfg.bad_phone_rate))
         self.tables: dict[str, Table] = {"owners": Table("owners", None, cfg, self.ctx)}
         for key in OBJECT_KEYS:

@@ -15,6 +15,7 @@ from . import pools
 PERSON_POOL = 1 << 17
 PHONE_POOL = 1 << 16
 MISC_POOL = 1 << 16
+ID_POOL = 1 << 15  # guids / certificate urls
 ZIPS_PER_CITY = 64
 
 
@@ -46,7 +47,14 @@ def persons(bad_email_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if m < bad_email_rate:
             emails.append((f"{fl}.{ll}@", "n/a", f"{fl} {ll}@{dom}", f"@{dom}")[v])
             continue
-        local = (f"{fl}.{ll}", f"{fl}{ll}{num}", f"{fl[0]}{ll}{num}", f"{fl}_{ll}{num}", f"{fl}.{ll}{num}")[style]
+        if style == 0:
+            local = f"{fl}.{ll}"
+        elif style == 1:
+            local = f"{fl}{ll}{num}"
+        elif style == 2:
+            local = f"{fl[0]}{ll}{num}"
+        else:
+            local = f"{fl}{'_' if style == 3 else '.'}{ll}{num}"
         if m < bad_email_rate + 0.08:
             emails.append(f"{local.title()}@{dom.title()}")  # valid once lower-cased
         elif m < bad_email_rate + 0.12:
@@ -72,9 +80,16 @@ def phones(bad_phone_rate: float) -> np.ndarray:
             out.append(pools.BAD_PHONES[k])
         elif m < bad_phone_rate + 0.03:
             out.append(pools.PHONE_PLACEHOLDERS[k])
+        elif f == 0:
+            out.append(f"({a}) {e}-{ln:04d}")
+        elif f == 1:
+            out.append(f"{a}.{e}.{ln:04d}")
+        elif f == 2:
+            out.append(f"+1 {a} {e} {ln:04d}")
+        elif f == 3:
+            out.append(f"{a}{e}{ln:04d}")
         else:
-            out.append((f"({a}) {e}-{ln:04d}", f"{a}.{e}.{ln:04d}", f"+1 {a} {e} {ln:04d}", f"{a}{e}{ln:04d}",
-                        f"1-{a}-{e}-{ln:04d}")[f])
+            out.append(f"1-{a}-{e}-{ln:04d}")
     return _arr(out)
 
 
@@ -104,7 +119,7 @@ def zips() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def guids() -> np.ndarray:
-    raw = np.random.default_rng(5005).integers(0, 2**63, (MISC_POOL, 2), dtype=np.int64).tolist()
+    raw = np.random.default_rng(5005).integers(0, 2**63, (ID_POOL, 2), dtype=np.int64).tolist()
     out = []
     for a, b in raw:
         h = f"{a:016x}{b:016x}"
@@ -114,7 +129,7 @@ def guids() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def trustedform_urls() -> np.ndarray:
-    raw = np.random.default_rng(6006).integers(0, 2**63, (MISC_POOL, 3), dtype=np.int64).tolist()
+    raw = np.random.default_rng(6006).integers(0, 2**63, (ID_POOL, 3), dtype=np.int64).tolist()
     return _arr([f"https://cert.trustedform.com/{a:016x}{b:016x}{c & 0xFFFFFFFF:08x}" for a, b, c in raw])
 
 
@@ -126,8 +141,8 @@ def money() -> np.ndarray:
 
 
 DAY_MS = 86_400_000
-_FIRST_DAY = -3650  # 1960
-_LAST_DAY = 47_482  # 2100
+FIRST_DAY = -3650  # 1960
+LAST_DAY = 47_482  # 2100
 
 
 @lru_cache(maxsize=1)
@@ -136,10 +151,10 @@ def iso_parts() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     numpy's datetime_as_string costs ~1 us per value, more than everything else in a page render.
     """
-    days = np.datetime_as_string(np.arange(_FIRST_DAY, _LAST_DAY).astype("datetime64[D]"), unit="D").astype(object)
-    secs = np.arange(86_400)
-    times = _arr([f"T{h:02d}:{m:02d}:{s:02d}" for h, m, s in zip((secs // 3600).tolist(), (secs // 60 % 60).tolist(),
-                                                                 (secs % 60).tolist())])
+    days = np.datetime_as_string(np.arange(FIRST_DAY, LAST_DAY).astype("datetime64[D]"), unit="D").astype(object)
+    hours = [f"T{h:02d}:" for h in range(24)]
+    minsec = [f"{m:02d}:{s:02d}" for m in range(60) for s in range(60)]
+    times = _arr([h + ms for h in hours for ms in minsec])
     millis = _arr([f".{k:03d}Z" for k in range(1000)])
     return days, times, millis
 

@@ -135,7 +135,7 @@ class Table:
             rows_, cols_ = np.nonzero(null_mask(b, [props[j] for j in optional]))
             cells[rows_, np.array(optional, dtype=np.int64)[cols_]] = None
         props_list = [dict(zip(names, row)) for row in cells.tolist()]
-        ids = b.ids.astype(str).tolist()
+        ids = b.id_strings()
         created = b.memo("created_iso", lambda: iso_ms(b.created))
         modified = b.memo("modified_iso", lambda: iso_ms(b.modified))
         archived = self.archived[idx].tolist()
@@ -144,13 +144,12 @@ class Table:
                 o = self.overlay.get(i)
                 if o:
                     props_list[k].update({name: v for name, v in o.items() if name in props_list[k]})
-        out = []
-        for k in range(b.n):
-            rec = {"id": ids[k], "properties": props_list[k], "createdAt": created[k],  # type: ignore[index]
-                   "updatedAt": modified[k], "archived": archived[k]}  # type: ignore[index]
-            if archived[k]:
-                rec["archivedAt"] = iso_ms(self.archived_at[idx[k]:idx[k] + 1])[0]
-            out.append(rec)
+        out = [{"id": i, "properties": p, "createdAt": c, "updatedAt": m, "archived": a}
+               for i, p, c, m, a in zip(ids, props_list, created, modified, archived)]  # type: ignore[call-overload]
+        gone = np.flatnonzero(self.archived[idx])
+        if len(gone):
+            for k, stamp in zip(gone.tolist(), iso_ms(self.archived_at[idx[gone]])):
+                out[k]["archivedAt"] = stamp
         return out
 
     def window(self, modified_from: int | None, modified_to: int | None, archived: str) -> np.ndarray:

@@ -10,9 +10,24 @@ import numpy as np
 _DIGITS = re.compile(r"^-?\d+$")
 
 
+def iso_ms_array(ms: np.ndarray, with_ms: bool = True) -> np.ndarray:
+    """Vectorised `2026-10-01T12:00:00.000Z` formatting (object array), from pre-built pieces."""
+    from .pooled import DAY_MS, FIRST_DAY, LAST_DAY, iso_parts
+
+    ms = np.asarray(ms, dtype=np.int64)
+    days = ms // DAY_MS
+    if len(ms) and (days.min() < FIRST_DAY or days.max() >= LAST_DAY):
+        text = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms" if with_ms else "s")
+        return text.astype(object) + "Z"
+    day_names, times, millis = iso_parts()
+    rem = ms - days * DAY_MS
+    secs = rem // 1000
+    out = day_names[days - FIRST_DAY] + times[secs]
+    return out + (millis[rem - secs * 1000] if with_ms else "Z")
+
+
 def iso_ms(ms: np.ndarray) -> list[str]:
-    """Vectorised `2026-10-01T12:00:00.000Z` formatting."""
-    return (np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms").astype(object) + "Z").tolist()
+    return iso_ms_array(ms).tolist()
 
 
 def iso_one(ms: int) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 from . import pooled, pools
 from .hashing import below, mix64, record_hash, salt, unit
 from .schema import PropSpec
-from .timefmt import iso_ms
+from .timefmt import iso_ms, iso_ms_array
 
 if TYPE_CHECKING:
     from .tables import Table
@@ -86,8 +86,15 @@ class Batch:
             self._memo[key] = fn()
         return self._memo[key]
 
+    def id_strings(self) -> list[str]:
+        return self.memo("ids", lambda: [str(x) for x in self.ids.tolist()])  # type: ignore[return-value]
+
     def person(self) -> np.ndarray:
         return self.memo("person", lambda: below(self.h("person", stable=True), 3, pooled.PERSON_POOL))  # type: ignore
+
+
+def _strs(values: np.ndarray) -> list[str]:
+    return [str(x) for x in values.tolist()]  # ~2x faster than ndarray.astype(str)
 
 
 Gen = Callable[[Batch, PropSpec], "list | np.ndarray"]
@@ -98,7 +105,7 @@ def _persons(b: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def g_object_id(b: Batch, p: PropSpec) -> list:
-    return b.ids.astype(str).tolist()
+    return b.id_strings()
 
 
 def g_created(b: Batch, p: PropSpec) -> list:
@@ -143,7 +150,7 @@ def g_date_mixed(b: Batch, p: PropSpec) -> list:
     """A date property in the three shapes HubSpot emits: "2025-01-09", "1736380800000", "2025-01-09T00:00:00Z"."""
     h = b.h(p.name)
     ms = (b.modified // DAY_MS - below(h, 3, 60) + 14) * DAY_MS
-    dates = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="D").astype(object)
+    dates = pooled.iso_parts()[0][ms // DAY_MS - pooled.FIRST_DAY]
     fmt = below(h, 19, 3)
     out = dates.copy()
     out[fmt == 1] = ms[fmt == 1].astype(str).astype(object)
@@ -153,12 +160,11 @@ def g_date_mixed(b: Batch, p: PropSpec) -> list:
 
 def _iso_variants(ms: np.ndarray, h: np.ndarray, epoch_share: float) -> list:
     """Mostly ISO with ms; ~10 % without ms; `epoch_share` as epoch-ms digit strings."""
-    text = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms").astype(object)
     u = unit(h, 43)
-    out = text + "Z"
+    out = iso_ms_array(ms)
     no_ms = (u >= epoch_share) & (u < epoch_share + 0.10)
     if no_ms.any():
-        out[no_ms] = np.datetime_as_string(ms[no_ms].astype("datetime64[ms]"), unit="s").astype(object) + "Z"
+        out[no_ms] = iso_ms_array(ms[no_ms], with_ms=False)
     epoch = u < epoch_share
     if epoch.any():
         out[epoch] = ms[epoch].astype(str).astype(object)
@@ -185,11 +191,11 @@ def g_company_domain(b: Batch, p: PropSpec) -> list:
 
 
 def g_employees(b: Batch, p: PropSpec) -> list:
-    return (1 + below(b.h(p.name), 3, 500)).astype(str).tolist()
+    return _strs(1 + below(b.h(p.name), 3, 500))
 
 
 def g_revenue(b: Batch, p: PropSpec) -> list:
-    return ((10 + below(b.h(p.name), 3, 5000)) * 1000).astype(str).tolist()
+    return _strs((10 + below(b.h(p.name), 3, 5000)) * 1000)
 
 
 def g_deal_name(b: Batch, p: PropSpec) -> list:
@@ -223,7 +229,7 @@ def g_appt_end(b: Batch, p: PropSpec) -> list:
 
 
 def g_appt_duration(b: Batch, p: PropSpec) -> list:
-    return _appt_window(b)[1].astype(str).tolist()
+    return _strs(_appt_window(b)[1])
 
 
 def g_appointment_name(b: Batch, p: PropSpec) -> list:
@@ -233,11 +239,11 @@ def g_appointment_name(b: Batch, p: PropSpec) -> list:
 
 
 def g_int_id(b: Batch, p: PropSpec) -> list:
-    return (100_000 + below(b.h(p.name, stable=True), 3, 9_000_000)).astype(str).tolist()
+    return _strs(100_000 + below(b.h(p.name, stable=True), 3, 9_000_000))
 
 
 def g_arrivy_id(b: Batch, p: PropSpec) -> list:
-    return (4_500_000_000_000_000 + below(b.h(p.name, stable=True), 3, 10**15)).astype(str).tolist()
+    return _strs(4_500_000_000_000_000 + below(b.h(p.name, stable=True), 3, 10**15))
 
 
 def division_fields(i: int) -> tuple[str, str, str, str]:
