@@ -25,7 +25,7 @@ import phonenumbers
 
 from crm_pipelines.core.normalize_base import (
     EMPTY_PLACEHOLDERS, Converted, Distinct, as_objects, as_text, build, case_variants, distinct, each, matching,
-    is_all_text, quote,
+    non_text, quote,
 )
 from crm_pipelines.core.normalize_datetime import to_date, to_datetime_utc
 
@@ -46,12 +46,14 @@ _BOOLS = {variant: flag
           for words, flag in ((("true", "t", "yes", "y", "1", "on"), True),
                               (("false", "f", "no", "n", "0", "off"), False))
           for word in words for variant in case_variants(word)}
-# Applied to lower-cased text. Local part: dot-separated atoms (RFC 5322 atext, plus Unicode letters);
-# domain: dot-separated alphanumeric/hyphen labels ending in an alphabetic (or punycode) TLD.
-_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
-_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"  # "_" is let into a label's middle: excluding it costs 40%
-_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[a-z0-9-]{{1,59}})")
-# Applied after deleting "()-. ": area code and exchange never start with 0 or 1; an extension may follow.
+# Applied to lower-cased text: dot-separated atoms (RFC 5322 atext) @ alphanumeric/hyphen labels and an
+# alphabetic TLD. ASCII only, like the warehouse schema's check (columns.EMAIL_PATTERN), so an address that
+# passes here also passes there.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[a-z]{{2,63}}")
+# NANP fast path, applied after deleting " ()-.": area code and exchange never start with 0 or 1; an extension
+# may follow. Anything else (other countries, odd layouts) goes through libphonenumber.
 _NANP_NATIONAL = re.compile(r"[2-9]\d\d[2-9]\d{6}", re.ASCII)
 _NANP_TAIL = rf"({_NANP_NATIONAL.pattern})(?:(?:ext(?:ension)?|x|#)\d{{1,7}})?"
 _NANP_LOCAL = re.compile(rf"(?:\+1|1)?{_NANP_TAIL}", re.IGNORECASE | re.ASCII)
@@ -178,9 +180,8 @@ def to_phone_e164(raw: pd.Series, region: str = "US") -> Converted:
 def _split_containers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(values with lists/dicts replaced by None, positions of the lists/dicts): those bypass text parsing."""
     values = as_objects(raw)
-    if is_all_text(values):
-        return values, np.zeros(0, dtype=np.intp)
-    found = np.flatnonzero([isinstance(v, (list, tuple, dict, np.ndarray)) for v in values])
+    others = non_text(values)
+    found = others[[isinstance(values[i], (list, tuple, dict, np.ndarray)) for i in others]]
     if len(found):
         values = values.copy()
         values[found] = None

@@ -1,7 +1,7 @@
 """Datetime and date converters (re-exported by normalize.py).
 
 A column may mix every accepted form (HubSpot returns ISO strings from v3, epoch milliseconds from v1 and
-legacy-imported `3/5/25 2:30 PM EST`), so each distinct value is classified by regex and every class is
+legacy-imported `3/5/25 2:30 PM EST`), so each distinct value is classified by its shape and every class is
 parsed with one vectorised call.
 """
 
@@ -14,16 +14,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crm_pipelines.core.normalize_base import NAT, Converted, as_objects, build, distinct, each, matching
+from crm_pipelines.core.normalize_base import NAT, Converted, as_objects, build, distinct, each
 
 # All patterns are re.ASCII: a bare \d would also take "١٢٣", which int() then reads as 123.
-# Gate for pandas' ISO8601 parser, which on its own would also take "2024", "2024-01" or "20240115".
-# Groups: date, time, UTC designator/offset (absent when the value is naive).
-_ISO_DATETIME = re.compile(r"(\d{4}-\d\d-\d\d)[Tt ](\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)([Zz]|[+-]\d\d(?::?\d\d)?)?",
-                           re.ASCII)
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
-# 14 digits is already past the 2262 limit of datetime64[ns]; longer strings would overflow int64.
-_EPOCH_MS = re.compile(r"-?\d{1,14}", re.ASCII)
 _LEGACY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s+(\d{1,2}):(\d\d)\s*([AaPp][Mm])\s+"
                      r"(EDT|EST|CDT|CST|MDT|MST|PDT|PST|UTC|GMT)", re.ASCII)
 # The legacy export wrote wall-clock times with a US zone abbreviation; each names a fixed offset (hours).
@@ -33,6 +27,10 @@ _MAX_MS = np.iinfo(np.int64).max // 1_000_000
 _NS_PER_DAY = 86_400 * 10**9
 _HOUR_NS = 3_600 * 10**9
 _UNIX_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_ISO_WIDTH = 35  # the longest accepted ISO form: 2024-01-15T10:30:00.123456789+02:00
+_ISO_HEAD_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15]  # YYYY-MM-DD?HH:MM
+_COLUMNS = np.arange(_ISO_WIDTH)
+_ZERO, _COLON, _DOT, _PLUS, _MINUS = (ord(c) for c in "0:.+-")
 
 
 def _check_zone(name: str) -> str:
@@ -53,28 +51,52 @@ def _localize(naive: pd.DatetimeIndex, tz: str) -> np.ndarray:
     return aware.tz_convert("UTC").asi8
 
 
-def _offset_ns(designator: str) -> int:
-    if designator in ("Z", "z"):
-        return 0
-    digits = designator[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-    if hours > 23 or minutes > 59:
-        return NAT
-    return (-1 if designator[0] == "-" else 1) * (hours * 3600 + minutes * 60) * 10**9
+def _parse_iso(points: np.ndarray, n: np.ndarray, naive_tz: str) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, UTC ns or NAT) of the code-point rows shaped YYYY-MM-DD[Tt ]HH:MM[:SS[.f{1,9}]][Z|z|±HH|±HHMM|±HH:MM].
 
+    The shape gates pandas' ISO8601 parser, which alone would also take "2024" or "20240115"; the parser then
+    rejects impossible dates and times. Designators are cut off and applied as integer arithmetic because
+    pandas parses naive strings ~10x faster than ones with an offset (it builds a tzinfo per value).
+    """
+    row = np.arange(len(points))
 
-def _parse_iso(texts: np.ndarray, bodies: np.ndarray, naive_tz: str) -> np.ndarray:
-    # pandas parses naive ISO strings ~10x faster than ones with an offset (it builds a tzinfo per value),
-    # so the designator is cut off, read once per distinct designator and applied as integer arithmetic.
-    wall = pd.DatetimeIndex(pd.to_datetime(bodies, format="ISO8601", errors="coerce")).as_unit("ns")
-    codes, designators = pd.factorize(np.array([t[len(b):] for t, b in zip(texts, bodies)], dtype=object))
-    naive = (designators == "")[codes]
-    offset = np.array([_offset_ns(d) if d else 0 for d in designators], dtype=np.int64)[codes]
+    def char_at(col: np.ndarray) -> np.ndarray:  # one code point per row
+        return points[row, np.minimum(col, _ISO_WIDTH - 1)]
+
+    def digit_at(col: np.ndarray) -> np.ndarray:  # digit value, or >= 10 (unsigned wrap-around) if not a digit
+        return char_at(col) - _ZERO
+
+    digit = points - _ZERO < 10  # unsigned: code points below "0" wrap around to huge values
+    ok = digit[:, _ISO_HEAD_DIGITS].all(1) & (points[:, 4] == _MINUS) & (points[:, 7] == _MINUS)
+    ok &= (points[:, 13] == _COLON) & np.isin(points[:, 10], [ord("T"), ord("t"), ord(" ")])
+    zulu = np.isin(char_at(n - 1), [ord("Z"), ord("z")])
+    signs = (points == _PLUS) | (points == _MINUS)
+    signs[:, :16] = False
+    signed = signs.any(1) & ~zulu
+    end = np.where(zulu, n - 1, np.where(signed, signs.argmax(1), n))  # where the wall-clock time ends
+    ok &= (end == 16) | (end == 19) | ((end >= 21) & (end <= 29))  # HH:MM, HH:MM:SS, HH:MM:SS.f{1,9}
+    ok &= (end < 19) | ((points[:, 16] == _COLON) & digit[:, 17] & digit[:, 18])
+    ok &= (end < 21) | (points[:, 19] == _DOT)
+    ok &= (digit | (_COLUMNS < 20) | (_COLUMNS >= end[:, None])).all(1)
+    offset_len = n - end
+    colon = offset_len == 6
+    h1, h2, m1, m2 = (digit_at(end + k) for k in (1, 2, 3 + colon, 4 + colon))
+    hours, minutes = h1 * 10 + h2, np.where(offset_len == 3, 0, m1 * 10 + m2)
+    ok &= ~signed | (((offset_len == 3) | (offset_len == 5) | (colon & (char_at(end + 3) == _COLON)))
+                     & (h1 < 10) & (h2 < 10) & ((offset_len == 3) | ((m1 < 10) & (m2 < 10)))
+                     & (hours <= 23) & (minutes <= 59))
+    sign = np.where(char_at(end) == _MINUS, -1, 1)
+    offset = np.where(signed, sign * (hours.astype(np.int64) * 60 + minutes) * 60 * 10**9, 0)[ok]
+    points, end, naive = points[ok], end[ok], (offset_len == 0)[ok]
+    points[:, 10] = ord("T")  # pandas rejects a lower-case "t"
+    points[_COLUMNS >= end[:, None]] = 0  # cut off the designator
+    wall = pd.to_datetime(points.view(f"U{_ISO_WIDTH}").ravel().astype(object), format="ISO8601", errors="coerce")
+    wall = pd.DatetimeIndex(wall).as_unit("ns")
     i8 = wall.asi8
-    out = np.where((i8 != NAT) & (offset != NAT), i8 - offset, NAT)
+    out = np.where(i8 != NAT, i8 - offset, NAT)
     if naive.any():
         out[naive] = _localize(wall[naive], naive_tz)
-    return out
+    return row[ok], out
 
 
 def _parse_legacy(matches: np.ndarray) -> np.ndarray:
@@ -97,28 +119,32 @@ def _parse(text: pd.Series, naive_tz: str, date_tz: str) -> np.ndarray:
     out = np.full(len(texts), NAT, dtype=np.int64)
     if len(texts) == 0:
         return out
-    iso_match = _ISO_DATETIME.fullmatch
-
-    def wall_clock(text: str) -> str | None:  # as long as the text up to its designator, sliced off later
-        match = iso_match(text)
-        return match[1] + "T" + match[2] if match else None  # pandas rejects a lower-case "t" separator
-
-    # Most likely class first; each later regex only sees what the earlier ones left over.
-    bodies = each(wall_clock, texts)
-    iso = pd.notna(bodies)
-    if iso.any():
-        out[iso] = _parse_iso(texts[iso], bodies[iso], naive_tz)
-    rest = np.flatnonzero(~iso)
-    is_date = matching(_ISO_DATE, texts[rest])
+    # Shapes are checked on a matrix of code points, not by a regex per value: a third less time per column.
+    lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
+    rows = np.flatnonzero(lengths <= _ISO_WIDTH)
+    points = np.array(texts[rows], dtype=f"U{_ISO_WIDTH}").view(np.uint32).reshape(len(rows), _ISO_WIDTH)
+    n = lengths[rows]
+    shaped = np.zeros(len(texts), dtype=bool)  # texts that took one of the vectorised paths
+    long = n >= 16  # dates and epoch milliseconds are shorter than any ISO datetime
+    iso, values = _parse_iso(points[long], n[long], naive_tz)
+    out[rows[long][iso]] = values
+    shaped[rows[long][iso]] = True
+    rows, points, n = rows[~long], points[~long], n[~long]
+    digit = points - _ZERO < 10
+    is_date = (n == 10) & digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(1)
+    is_date &= (points[:, 4] == _MINUS) & (points[:, 7] == _MINUS)
     if is_date.any():
-        parsed = pd.to_datetime(texts[rest[is_date]], format="%Y-%m-%d", errors="coerce")
-        out[rest[is_date]] = _localize(pd.DatetimeIndex(parsed), date_tz)
-    rest = rest[~is_date]
-    is_epoch = matching(_EPOCH_MS, texts[rest])
+        parsed = pd.to_datetime(texts[rows[is_date]], format="%Y-%m-%d", errors="coerce")
+        out[rows[is_date]] = _localize(pd.DatetimeIndex(parsed), date_tz)
+    # -?\d{1,14}: 14 digits is already past the 2262 limit of datetime64[ns]; more could overflow int64.
+    signed = points[:, 0] == _MINUS
+    is_epoch = (digit | ((_COLUMNS == 0) & signed[:, None]) | (_COLUMNS >= n[:, None])).all(1)
+    is_epoch &= (n - signed >= 1) & (n - signed <= 14)
     if is_epoch.any():
-        ms = texts[rest[is_epoch]].astype(np.int64)
-        out[rest[is_epoch]] = np.where(np.abs(ms) <= _MAX_MS, ms * 1_000_000, NAT)
-    rest = rest[~is_epoch]
+        ms = texts[rows[is_epoch]].astype(np.int64)
+        out[rows[is_epoch]] = np.where(np.abs(ms) <= _MAX_MS, ms * 1_000_000, NAT)
+    shaped[rows[is_date | is_epoch]] = True
+    rest = np.flatnonzero(~shaped)
     matches = each(_LEGACY.fullmatch, texts[rest])  # few: keeping the matches is fine
     legacy = pd.notna(matches)
     if legacy.any():
@@ -138,7 +164,7 @@ def to_date(raw: pd.Series, naive_tz: str = "UTC") -> Converted:
     """datetime.date objects: a value with a time of day becomes its UTC date; a plain date stays that date."""
     naive_tz = _check_zone(naive_tz)
     d = distinct(as_objects(raw))
-    i8 = _parse(d.text, naive_tz, naive_tz)
+    i8 = _parse(d.text, naive_tz, "UTC")
     ok = i8 != NAT
     days = np.where(ok, i8, 0) // _NS_PER_DAY  # floor division: instants before 1970 go to the earlier day
     codes, uniques = pd.factorize(days)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import sys
 from typing import Any
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         parser.error(str(exc))
     app = build_app({"hubspot": HubSpotEmulator(cfg)})
+    # The generated pools are long-lived; keep the collector from re-walking them on every full pass.
+    gc.freeze()
     sock = bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     server = make_server(app)

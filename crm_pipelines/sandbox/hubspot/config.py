@@ -50,6 +50,11 @@ class HubSpotConfig:
     list_duplicate_rate: float = 0.0
     same_timestamp_burst: int = 0
 
+    def __post_init__(self) -> None:
+        # A partial `counts` means "these differ from the defaults"; use 0 to drop an object type.
+        self.counts = {**DEFAULT_COUNTS, **{k: int(v) for k, v in self.counts.items()}}
+        self.validate()
+
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
@@ -70,17 +75,15 @@ class HubSpotConfig:
             if key == "counts":
                 if not isinstance(value, dict):
                     raise ValueError("counts must be an object of object_type -> int")
-                bad = set(value) - set(DEFAULT_COUNTS)
-                if bad:
-                    raise ValueError(f"unknown object type(s) in counts: {sorted(bad)}")
                 merged["counts"] = {**merged["counts"], **{k: int(v) for k, v in value.items()}}
             else:
                 merged[key] = value
-        cfg = cls(**merged)
-        cfg.validate()
-        return cfg
+        return cls(**merged)
 
     def validate(self) -> None:
+        unknown = set(self.counts) - set(DEFAULT_COUNTS)
+        if unknown:
+            raise ValueError(f"unknown object type(s) in counts: {sorted(unknown)}")
         for name, n in self.counts.items():
             if n < 0:
                 raise ValueError(f"counts[{name}] must be >= 0")

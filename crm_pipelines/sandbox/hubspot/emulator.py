@@ -5,10 +5,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import numpy as np
+
 from . import mutations
 from .config import HubSpotConfig
 from .data import HubSpotData
 from .faults import FaultSet, parse_rules
+from .owners import render_owners
 from .ratelimit import RateLimiter
 from .search import SearchEngine
 from .stats import Stats
@@ -84,10 +87,6 @@ class HubSpotEmulator:
 
     def truth_record(self, object_type: str, object_id: str | int) -> dict[str, Any] | None:
         """The record as the API would return it, with every property (archived ones too)."""
-        import numpy as np
-
-        from .owners import render_owners
-
         with self.lock:
             table = self.data.table(object_type)
             found = table.indices_of([object_id])[0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 INVALID_AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find "
     "more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
@@ -53,9 +55,7 @@ def rate_limit_body(policy: str, correlation_id: str) -> dict[str, Any]:
 
 def fault_body(status: int, correlation_id: str) -> tuple[bytes, str]:
     """Body for an injected status: JSON for HubSpot-generated errors, HTML for edge/proxy ones."""
-    import orjson
-
-    if status in (502, 520, 524, 504):
+    if status in (502, 504, 520, 524):
         # Gateways and Cloudflare answer with HTML, which a client must not try to parse as JSON.
         html = f"<html><head><title>{status}</title></head><body><center><h1>{status}</h1></center>" \
                f"<hr><center>cloudflare</center></body></html>"

@@ -41,3 +41,13 @@ def unit(h: np.ndarray, shift: int) -> np.ndarray:
 def below(h: np.ndarray, shift: int, n: int) -> np.ndarray:
     """Integers in [0, n) from the bits of `h` above `shift`."""
     return ((h >> np.uint64(shift)) % np.uint64(max(n, 1))).astype(np.int64)
+
+
+def derive(base: np.ndarray, salt_value: np.ndarray | np.uint64) -> np.ndarray:
+    """A per-property hash from an already well-mixed record hash: one multiply and one fold.
+
+    Cheaper than a full mix64 and, being elementwise, gives identical values whether computed for one
+    property (a column) or for all properties at once (a broadcast matrix).
+    """
+    x = (base ^ salt_value) * _M1
+    return x ^ (x >> np.uint64(32))

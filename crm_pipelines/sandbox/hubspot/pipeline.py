@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import struct
 import time
@@ -18,6 +19,9 @@ from starlette.responses import Response
 from .emulator import HubSpotEmulator
 from .errors import INVALID_AUTH_MESSAGE, ApiError, fault_body, rate_limit_body
 from .faults import FaultRule
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -66,7 +70,7 @@ class ApiEndpoint:
             "t": started, "method": request.method, "route": self.route, "path": request.url.path,
             "query": request.url.query, "object_type": key or raw_type, "after": request.query_params.get("after"),
         }
-        status, response = await self._respond(request, raw_body, cfg, key, fault, correlation_id, entry)
+        status, response = await self._respond(request, raw_body, cfg, fault, correlation_id, entry)
         if fault is not None:
             entry["fault"] = fault.index
         entry["status"] = status
@@ -78,8 +82,8 @@ class ApiEndpoint:
             return
         await response(scope, receive, send)
 
-    async def _respond(self, request: Request, raw_body: bytes, cfg: Any, key: str | None,
-                       fault: FaultRule | None, correlation_id: str, entry: dict) -> tuple[Any, Response | None]:
+    async def _respond(self, request: Request, raw_body: bytes, cfg: Any, fault: FaultRule | None,
+                       correlation_id: str, entry: dict) -> tuple[Any, Response | None]:
         emu = self.emu
         headers = {"X-HubSpot-Correlation-Id": correlation_id}
         if cfg.latency_ms:
@@ -121,6 +125,10 @@ class ApiEndpoint:
                 status, payload = self.handler(emu, req)
         except ApiError as err:
             return err.status, _json(err.status, err.body(correlation_id), headers)
+        except Exception:  # a sandbox bug: say so loudly, but answer like HubSpot would
+            logger.exception("sandbox handler %s failed", self.route)
+            err = ApiError(500, "INTERNAL_ERROR", "internal error")
+            return 500, _json(500, err.body(correlation_id), headers)
         if isinstance(payload, dict) and "results" in payload:
             entry["results"] = len(payload["results"])
         return status, _json(status, payload, headers)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import base64
 import time
 import urllib.parse
+import uuid
 from typing import Any
 
 import numpy as np
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from .emulator import HubSpotEmulator
@@ -81,7 +85,7 @@ def _spec(emu: HubSpotEmulator, name: str) -> tuple[ObjectSpec, Table]:
     return spec, emu.data.tables[spec.key]
 
 
-def _list_limit(emu: HubSpotEmulator, raw: str | None, default: int, maximum: int, clamp: bool) -> int:
+def _list_limit(raw: str | None, default: int, maximum: int, clamp: bool) -> int:
     limit = _int_param(raw, "limit", default)
     if limit < 1:
         raise validation(f"limit must be at least 1, got {limit}.")
@@ -98,7 +102,7 @@ def _paged(table: Table, req: ApiRequest, limit: int, archived: bool, dup_rate: 
     last_id = decode_cursor(after) if after else None
     start = int(np.searchsorted(table.ids, last_id, side="right")) if last_id is not None else 0
     idx, more = table.scan(start, limit, archived)
-    if last_id is not None and dup_rate > 0 and len(idx):
+    if last_id is not None and dup_rate > 0 and len(idx) and limit > 1:
         # Seen in the wild: a page opens with the previous page's last record again.
         prev = table.index_of(last_id)
         roll = unit(mix64(np.array([last_id], dtype=np.uint64) ^ table.salt), 5)[0]
@@ -118,7 +122,7 @@ def _paged(table: Table, req: ApiRequest, limit: int, archived: bool, dup_rate: 
 def list_objects(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
     spec, table = _spec(emu, req.path_params["object_type"])
     cfg = emu.config
-    limit = _list_limit(emu, req.query.get("limit"), 10, cfg.list_max_limit, cfg.list_clamp)
+    limit = _list_limit(req.query.get("limit"), 10, cfg.list_max_limit, cfg.list_clamp)
     props = select_properties(spec, _csv_properties(req), spec.list_defaults)
     idx, paging = _paged(table, req, limit, _bool_param(req.query.get("archived")), cfg.list_duplicate_rate)
     return 200, {"results": table.render(idx, props), **paging}
@@ -254,7 +258,7 @@ def schemas(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
 
 def owners(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
     table = emu.data.tables["owners"]
-    limit = _list_limit(emu, req.query.get("limit"), 100, 500, clamp=False)
+    limit = _list_limit(req.query.get("limit"), 100, 500, clamp=False)
     archived = _bool_param(req.query.get("archived"))
     email = req.query.get("email")
     if email:
@@ -271,6 +275,13 @@ def owner_get(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
     if found is None or bool(table.archived[found]) != _bool_param(req.query.get("archived")):
         raise not_found(raw)
     return 200, render_owners(table, np.array([found], dtype=np.int64))[0]
+
+
+async def unknown_route(request: Request) -> Response:
+    correlation_id = str(uuid.uuid4())
+    body = ApiError(404, "OBJECT_NOT_FOUND", f"No route for {request.method} {request.url.path}.").body(correlation_id)
+    return Response(orjson.dumps(body), status_code=404, media_type="application/json",
+                    headers={"X-HubSpot-Correlation-Id": correlation_id})
 
 
 def api_routes(emu: HubSpotEmulator) -> list[Route]:
@@ -291,4 +302,5 @@ def api_routes(emu: HubSpotEmulator) -> list[Route]:
         r("/crm/v3/owners/{owner_id}", "owners", owner_get, "GET", None),
         r("/crm/v4/associations/{object_type}/{to_type}/batch/read", "assoc_batch_read", assoc_batch_read, "POST"),
         r("/crm/v4/objects/{object_type}/{object_id}/associations/{to_type}", "assoc_get", assoc_get, "GET"),
+        Route("/{path:path}", unknown_route, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ from .timefmt import parse_ms
 VALUE_OPS = {"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}
 OPERATORS = VALUE_OPS | {"BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"}
 _VECTOR_OPS = OPERATORS - {"CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}
+_COMPARE = {"EQ": operator.eq, "NEQ": operator.ne, "LT": operator.lt, "LTE": operator.le, "GT": operator.gt,
+            "GTE": operator.ge}
 
 
 @dataclass
@@ -174,7 +177,7 @@ def _filter_scalar(value: Any, numeric_id: bool) -> int:
         text = str(value).strip()
         if not text.lstrip("-").isdigit():
             raise validation(f"hs_object_id filter value must be numeric, got {value!r}.")
-        return int(text)
+        return max(-(2**62), min(int(text), 2**62))  # beyond every id either way; keeps int64 maths safe
     ms = parse_ms(value)
     if ms is None:
         raise validation(f"Cannot parse date filter value {value!r}: use epoch milliseconds or ISO-8601.")
@@ -194,7 +197,7 @@ def _vector_filter(arr: np.ndarray, f: dict, numeric_id: bool) -> np.ndarray:
     v = _filter_scalar(f["value"], numeric_id)
     if op == "BETWEEN":
         return (arr >= v) & (arr <= _filter_scalar(f["highValue"], numeric_id))
-    return {"EQ": arr == v, "NEQ": arr != v, "LT": arr < v, "LTE": arr <= v, "GT": arr > v, "GTE": arr >= v}[op]
+    return _COMPARE[op](arr, v)
 
 
 def _coerce(ptype: str, value: Any) -> Any:
@@ -243,9 +246,8 @@ def _residual_filter(table: Table, cand: np.ndarray, f: dict) -> np.ndarray:
     if op == "BETWEEN":
         high = _coerce_filter(prop.type, f["highValue"])
         return np.array([v is not None and target <= v <= high for v in vals], dtype=bool)
-    cmp = {"LT": lambda a: a < target, "LTE": lambda a: a <= target,
-           "GT": lambda a: a > target, "GTE": lambda a: a >= target}[op]
-    return np.array([v is not None and type(v) is type(target) and cmp(v) for v in vals], dtype=bool)
+    cmp = _COMPARE[op]
+    return np.array([v is not None and type(v) is type(target) and cmp(v, target) for v in vals], dtype=bool)
 
 
 def _text_query(table: Table, idx: np.ndarray, query: str) -> np.ndarray:
@@ -265,6 +267,8 @@ def _order(table: Table, idx: np.ndarray, sort: tuple[str, bool] | None) -> np.n
     if sort is None or len(idx) == 0:
         return idx
     name, desc = sort
+    if name == "hs_object_id":  # positions are already in id order
+        return idx[::-1].copy() if desc else idx
     col = _indexed(table, name)
     if col is not None:
         key = col[0][idx]

@@ -9,9 +9,10 @@ import numpy as np
 
 from .config import HubSpotConfig
 from .hashing import salt
+from .render import render_records
 from .schema import ObjectSpec
-from .timefmt import iso_ms, require_ms
-from .values import GENERATORS, Batch, column, hash_names, null_mask
+from .timefmt import require_ms
+from .values import Batch, column, hash_names
 
 YEAR_MS = 365 * 86_400_000
 
@@ -73,6 +74,7 @@ class Table:
         self.version = np.zeros(n, dtype=np.int32)
         # Values written through the control API ("set" mutations) win over generated ones.
         self.overlay: dict[int, dict[str, str | None]] = {}
+        self.plans: dict[tuple[str, ...], object] = {}  # render plans per property list (render.py)
 
     @property
     def n(self) -> int:
@@ -123,34 +125,7 @@ class Table:
 
     def render(self, idx: np.ndarray, names: tuple[str, ...]) -> list[dict]:
         """Records exactly as §1.4: id, properties, createdAt, updatedAt, archived (+archivedAt)."""
-        assert self.spec is not None
-        b = Batch(self, idx)
-        props = [self.spec.by_name[name] for name in names]
-        # Fill an object matrix column by column, null the optional cells in one go, then emit rows.
-        cells = np.empty((b.n, len(props)), dtype=object)
-        for j, p in enumerate(props):
-            cells[:, j] = GENERATORS[p.kind](b, p)
-        optional = [j for j, p in enumerate(props) if p.optional]
-        if optional and b.n:
-            rows_, cols_ = np.nonzero(null_mask(b, [props[j] for j in optional]))
-            cells[rows_, np.array(optional, dtype=np.int64)[cols_]] = None
-        props_list = [dict(zip(names, row)) for row in cells.tolist()]
-        ids = b.id_strings()
-        created = b.memo("created_iso", lambda: iso_ms(b.created))
-        modified = b.memo("modified_iso", lambda: iso_ms(b.modified))
-        archived = self.archived[idx].tolist()
-        if self.overlay:
-            for k, i in enumerate(idx.tolist()):
-                o = self.overlay.get(i)
-                if o:
-                    props_list[k].update({name: v for name, v in o.items() if name in props_list[k]})
-        out = [{"id": i, "properties": p, "createdAt": c, "updatedAt": m, "archived": a}
-               for i, p, c, m, a in zip(ids, props_list, created, modified, archived)]  # type: ignore[call-overload]
-        gone = np.flatnonzero(self.archived[idx])
-        if len(gone):
-            for k, stamp in zip(gone.tolist(), iso_ms(self.archived_at[idx[gone]])):
-                out[k]["archivedAt"] = stamp
-        return out
+        return render_records(self, idx, names)
 
     def window(self, modified_from: int | None, modified_to: int | None, archived: str) -> np.ndarray:
         """Indices whose modified time is in [from, to), filtered by archived = "false"|"true"|"any"."""

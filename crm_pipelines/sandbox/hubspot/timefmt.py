@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import date, datetime, timezone
 
 import numpy as np
@@ -27,7 +28,30 @@ def iso_ms_array(ms: np.ndarray, with_ms: bool = True) -> np.ndarray:
 
 
 def iso_ms(ms: np.ndarray) -> list[str]:
-    return iso_ms_array(ms).tolist()
+    from .pooled import DAY_MS, FIRST_DAY, LAST_DAY, iso_parts
+
+    ms = np.asarray(ms, dtype=np.int64)
+    days = ms // DAY_MS
+    if len(ms) == 0 or days.min() < FIRST_DAY or days.max() >= LAST_DAY:
+        return iso_ms_array(ms).tolist()
+    # List indexing beats numpy object arithmetic on page-sized arrays.
+    day_names, times, millis = iso_parts()
+    rem = ms - days * DAY_MS
+    d, t, m = (days - FIRST_DAY).tolist(), (rem // 1000).tolist(), (rem % 1000).tolist()
+    dl, tl, ml = _parts_lists()
+    return [dl[a] + tl[b] + ml[c] for a, b, c in zip(d, t, m)]
+
+
+def day_names() -> list[str]:
+    """"YYYY-MM-DD" for every day from pooled.FIRST_DAY."""
+    return _parts_lists()[0]
+
+
+@lru_cache(maxsize=1)
+def _parts_lists() -> tuple[list[str], list[str], list[str]]:
+    from .pooled import iso_parts
+
+    return tuple(part.tolist() for part in iso_parts())  # type: ignore[return-value]
 
 
 def iso_one(ms: int) -> str:

@@ -1,7 +1,8 @@
 """Property value generators: one vectorised function per `PropSpec.kind`.
 
-Each generator sees a `Batch` (a slice of one table) and returns a list of str|None, one per record.
-Values depend only on (seed, object type, id, version), so nothing but the arrays has to be stored.
+Each generator sees a `Batch` (a slice of one table) and returns, per record, a str or None: as a list,
+an object array, or a `Picked` (positions in a pre-built pool). Values depend only on (seed, object type,
+id, version), so nothing but the tables' numpy columns has to be stored.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from . import pooled, pools
-from .hashing import below, mix64, record_hash, salt, unit
+from .hashing import below, derive, record_hash, salt, unit
 from .schema import PropSpec
-from .timefmt import iso_ms, iso_ms_array
+from .timefmt import day_names, iso_ms
 
 if TYPE_CHECKING:
     from .tables import Table
@@ -24,7 +25,6 @@ NULL_RATE = 0.10
 MATRIX_MAX_ROWS = 4096
 EXTRA_HASHES = ("person", "city", "appointment_window", "owner")
 
-_SOURCES = np.array(pools.SOURCES, dtype=object)
 _SOURCE_VARIANTS = np.array([s for s in pools.SOURCES] + [s.lower() for s in pools.SOURCES]
                             + [f"{s} - {s.split()[0]} Campaign" for s in pools.SOURCES], dtype=object)
 _PRODUCTS = np.array(pools.PRODUCTS, dtype=object)
@@ -34,7 +34,6 @@ _CSUFFIX = np.array(pools.COMPANY_SUFFIXES, dtype=object)
 _CFORMS = np.array(pools.COMPANY_FORMS, dtype=object)
 _DURATIONS_MIN = np.array([30, 60, 90, 120, 180], dtype=np.int64)
 _BOOL_TRUE_RATE = {"lead_is_dnc": 0.08, "user_status_inactive": 0.15, "is_complete": 0.45}
-_TRUE_FALSE = np.array(["false", "true"], dtype=object)
 _ENUM_VALUES: dict[tuple, np.ndarray] = {}
 
 
@@ -64,21 +63,24 @@ class Batch:
             got = self._base[stable] = record_hash(self.ids, None if stable else self._versions, self.table.salt)
         return got
 
+    def matrix(self, stable: bool) -> np.ndarray:
+        """Hashes of every registered name for every record, (n, len(table.hash_cols))."""
+        m = self._matrix.get(stable)
+        if m is None:
+            m = self._matrix[stable] = derive(self.base(stable)[:, None], self.table.hash_salts[None, :])
+        return m
+
     def h(self, name: str, stable: bool = False) -> np.ndarray:
         col = self.table.hash_cols.get(name)
         if col is None or self.n > MATRIX_MAX_ROWS:
-            return mix64(self.base(stable) ^ salt(name))
-        m = self._matrix.get(stable)
-        if m is None:
-            m = self._matrix[stable] = mix64(self.base(stable)[:, None] ^ self.table.hash_salts[None, :])
-        return m[:, col]
+            return derive(self.base(stable), salt(name))
+        return self.matrix(stable)[:, col]
 
     def hs(self, names: list[str], stable: bool = False) -> np.ndarray:
         """(n, len(names)) hashes in one go."""
         cols = [self.table.hash_cols.get(name) for name in names]
         if self.n <= MATRIX_MAX_ROWS and None not in cols:
-            self.h(names[0], stable)  # builds the matrix
-            return self._matrix[stable][:, cols]
+            return self.matrix(stable)[:, cols]
         return np.stack([self.h(name, stable) for name in names], axis=1)
 
     def memo(self, key: str, fn: Callable[[], object]) -> object:
@@ -93,11 +95,24 @@ class Batch:
         return self.memo("person", lambda: below(self.h("person", stable=True), 3, pooled.PERSON_POOL))  # type: ignore
 
 
+class Picked:
+    """Values given as positions in a long-lived pool, so the renderer can gather many columns at once."""
+
+    __slots__ = ("pool", "index")
+
+    def __init__(self, pool: np.ndarray, index: np.ndarray) -> None:
+        self.pool = pool
+        self.index = index
+
+    def values(self) -> np.ndarray:
+        return self.pool[self.index]
+
+
 def _strs(values: np.ndarray) -> list[str]:
     return [str(x) for x in values.tolist()]  # ~2x faster than ndarray.astype(str)
 
 
-Gen = Callable[[Batch, PropSpec], "list | np.ndarray"]
+Gen = Callable[[Batch, PropSpec], "list | np.ndarray | Picked"]
 
 
 def _persons(b: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -125,16 +140,16 @@ def _city_index(b: Batch) -> np.ndarray:
     return b.memo("city", lambda: below(b.h("city", stable=True), 5, len(pools.CITIES)))  # type: ignore
 
 
-def g_zip(b: Batch, p: PropSpec) -> list:
+def g_zip(b: Batch, p: PropSpec) -> Picked:
     k = _city_index(b) * pooled.ZIPS_PER_CITY + below(b.h(p.name, stable=True), 3, pooled.ZIPS_PER_CITY)
-    return pooled.zips()[k]
+    return Picked(pooled.zips(), k)
 
 
-def g_email(b: Batch, p: PropSpec) -> np.ndarray:
+def g_email(b: Batch, p: PropSpec) -> Picked:
     emails = _persons(b)[2]
     if p.stable:  # the record's own email, matching its name
-        return emails[b.person()]
-    return emails[below(b.h(p.name), 3, len(emails))]
+        return Picked(emails, b.person())
+    return Picked(emails, below(b.h(p.name), 3, len(emails)))
 
 
 def g_merged_ids(b: Batch, p: PropSpec) -> list:
@@ -149,26 +164,22 @@ def g_merged_ids(b: Batch, p: PropSpec) -> list:
 def g_date_mixed(b: Batch, p: PropSpec) -> list:
     """A date property in the three shapes HubSpot emits: "2025-01-09", "1736380800000", "2025-01-09T00:00:00Z"."""
     h = b.h(p.name)
-    ms = (b.modified // DAY_MS - below(h, 3, 60) + 14) * DAY_MS
-    dates = pooled.iso_parts()[0][ms // DAY_MS - pooled.FIRST_DAY]
-    fmt = below(h, 19, 3)
-    out = dates.copy()
-    out[fmt == 1] = ms[fmt == 1].astype(str).astype(object)
-    out[fmt == 2] = dates[fmt == 2] + "T00:00:00Z"
-    return out.tolist()
+    days = (b.modified // DAY_MS - below(h, 3, 60) + 14).tolist()
+    names = day_names()
+    first = pooled.FIRST_DAY
+    return [names[d - first] if f == 0 else (str(d * DAY_MS) if f == 1 else names[d - first] + "T00:00:00Z")
+            for d, f in zip(days, ((h >> np.uint64(19)) % np.uint64(3)).tolist())]
 
 
 def _iso_variants(ms: np.ndarray, h: np.ndarray, epoch_share: float) -> list:
     """Mostly ISO with ms; ~10 % without ms; `epoch_share` as epoch-ms digit strings."""
-    u = unit(h, 43)
-    out = iso_ms_array(ms)
-    no_ms = (u >= epoch_share) & (u < epoch_share + 0.10)
-    if no_ms.any():
-        out[no_ms] = iso_ms_array(ms[no_ms], with_ms=False)
-    epoch = u < epoch_share
-    if epoch.any():
-        out[epoch] = ms[epoch].astype(str).astype(object)
-    return out.tolist()
+    out = iso_ms(ms)
+    for k, u in enumerate(unit(h, 43).tolist()):
+        if u < epoch_share:
+            out[k] = str(int(ms[k]))
+        elif u < epoch_share + 0.10:
+            out[k] = out[k][:19] + "Z"
+    return out
 
 
 def _company(b: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -259,8 +270,11 @@ def _own_division(field: int) -> Gen:
     return lambda b, p: [division_fields(i)[field] for i in b.idx.tolist()]
 
 
-def g_division_status(b: Batch, p: PropSpec) -> list:
-    return ["active" if u < 0.9 else "inactive" for u in unit(b.h(p.name), 3).tolist()]
+_STATUS = np.array(["active"] * 9 + ["inactive"], dtype=object)
+
+
+def g_division_status(b: Batch, p: PropSpec) -> Picked:
+    return Picked(_STATUS, below(b.h(p.name), 3, len(_STATUS)))
 
 
 def _enum_values(b: Batch, p: PropSpec) -> np.ndarray:
@@ -291,19 +305,24 @@ _BOOL_POOLS = {rate: np.array(["true"] * round(rate * 100) + ["false"] * (100 - 
                for rate in set(_BOOL_TRUE_RATE.values()) | {0.5}}
 
 
-def _picked(b: Batch, p: PropSpec) -> np.ndarray:
+_NONE = np.array([None], dtype=object)
+
+
+def _picked(b: Batch, p: PropSpec) -> Picked:
     pool_fn, stable = PICKERS[p.kind]
     pool = pool_fn(b, p)
-    if len(pool) == 0:
-        return np.full(b.n, None, dtype=object)
-    return pool[below(b.h(p.name, stable), 3, len(pool))]
+    if len(pool) == 0:  # e.g. no owners generated
+        return Picked(_NONE, np.zeros(b.n, dtype=np.int64))
+    return Picked(pool, below(b.h(p.name, stable), 3, len(pool)))
 
 
 GENERATORS: dict[str, Gen] = {
     "object_id": g_object_id, "created": g_created, "modified": g_modified,
-    "first_name": lambda b, p: _persons(b)[0][b.person()], "last_name": lambda b, p: _persons(b)[1][b.person()],
+    "first_name": lambda b, p: Picked(_persons(b)[0], b.person()),
+    "last_name": lambda b, p: Picked(_persons(b)[1], b.person()),
     "full_name": g_full_name, "email": g_email,
-    "city": lambda b, p: pools.CITY_NAMES[_city_index(b)], "state": lambda b, p: pools.CITY_STATES[_city_index(b)],
+    "city": lambda b, p: Picked(pools.CITY_NAMES, _city_index(b)),
+    "state": lambda b, p: Picked(pools.CITY_STATES, _city_index(b)),
     "zip": g_zip, "merged_ids": g_merged_ids,
     "date_mixed": g_date_mixed, "company_name": g_company_name,
     "company_domain": g_company_domain, "employees": g_employees, "revenue": g_revenue,
@@ -323,9 +342,13 @@ def null_mask(b: Batch, props: list[PropSpec]) -> np.ndarray:
     return unit(b.hs([p.name + "#null" for p in props]), 7) < NULL_RATE
 
 
+def resolve(values: object) -> object:
+    return values.values() if isinstance(values, Picked) else values
+
+
 def column(b: Batch, p: PropSpec) -> list:
-    values = GENERATORS[p.kind](b, p)
-    values = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    values = resolve(GENERATORS[p.kind](b, p))
+    values = values.tolist() if isinstance(values, np.ndarray) else list(values)  # type: ignore[arg-type]
     if p.optional:
         for i in np.flatnonzero(null_mask(b, [p])[:, 0]).tolist():
             values[i] = None

@@ -13,6 +13,9 @@ from pydantic import PrivateAttr, field_validator
 from crm_pipelines.core.http import HttpSourceResource, SlidingWindowLimiter, SourceApiError
 
 TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
+# Documented per-request maxima (API_SHAPES.md §1.3, §1.6, §1.9, §1.11).
+_PAGE_MAXIMA = {"search_page_size": 200, "list_page_size": 100, "owners_page_size": 500,
+                "association_batch_size": 1000}
 
 
 class HubSpotResource(HttpSourceResource):
@@ -32,25 +35,12 @@ class HubSpotResource(HttpSourceResource):
 
     _limiters: dict[str, SlidingWindowLimiter | None] = PrivateAttr(default_factory=dict)
 
-    @field_validator("search_page_size")
+    @field_validator(*_PAGE_MAXIMA)
     @classmethod
-    def _search_page(cls, value: int) -> int:
-        if not 1 <= value <= 200:
-            raise ValueError(f"search_page_size must be 1..200 (HubSpot's maximum), got {value}")
-        return value
-
-    @field_validator("list_page_size")
-    @classmethod
-    def _list_page(cls, value: int) -> int:
-        if not 1 <= value <= 100:
-            raise ValueError(f"list_page_size must be 1..100 (HubSpot's maximum), got {value}")
-        return value
-
-    @field_validator("association_batch_size")
-    @classmethod
-    def _assoc_batch(cls, value: int) -> int:
-        if not 1 <= value <= 1000:
-            raise ValueError(f"association_batch_size must be 1..1000 (HubSpot's maximum), got {value}")
+    def _within_hubspot_maximum(cls, value: int, info) -> int:
+        maximum = _PAGE_MAXIMA[info.field_name]
+        if not 1 <= value <= maximum:
+            raise ValueError(f"{info.field_name} must be 1..{maximum} (HubSpot's maximum), got {value}")
         return value
 
     def setup_for_execution(self, context) -> None:

@@ -112,3 +112,14 @@ def test_contact_divisions(control, hubspot, warehouse, db):
     orphans = db.execute("SELECT count(*) FROM hubspot.contact_divisions d LEFT JOIN hubspot.contacts c "
                          "ON c.id = d.contact_id WHERE c.id IS NULL").fetchone()[0]
     assert orphans == 0
+
+
+def test_list_pages_that_repeat_records_load_each_record_once(control, hubspot, warehouse, db):
+    control.reset(list_duplicate_rate=0.5)
+    _, meta = sync("contacts", hubspot, warehouse, partition=ANY_DAY, config={**FULL, "batch_size": 250})
+    expected = control.truth("contacts")
+    loaded, bad = ids(db, "hubspot.contacts"), set(quarantined(db, "contacts"))
+    assert len(loaded) == len(set(loaded)) and set(loaded) | bad == expected
+    assert meta["records_fetched"] > len(expected)  # the API really did repeat records
+    assert meta["records_created"] == len(loaded)
+    assert meta["records_updated"] == 0
