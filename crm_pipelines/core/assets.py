@@ -7,9 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from dagster import (
-    AssetCheckResult,
-    AssetCheckSeverity,
-    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
@@ -21,14 +18,12 @@ from dagster import (
 )
 from pydantic import Field, field_validator
 
+from crm_pipelines.core.checks import Reconciliation, Thresholds, check_results, check_specs
 from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
 from crm_pipelines.core.report import SyncReport
 from crm_pipelines.core.validation import split_valid
 
 DEFAULT_HISTORY_START = "2018-01-01"
-# Legacy alert thresholds (LEGACY_SYSTEM.md §5) that judge a single materialization.
-MAX_QUARANTINE_RATE = 0.05
-MIN_DATA_QUALITY = 0.9
 
 
 class EntityRunConfig(Config):
@@ -65,15 +60,11 @@ def history_partitions() -> DailyPartitionsDefinition:
     return DailyPartitionsDefinition(start_date=start, end_offset=1, timezone="UTC")
 
 
-def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefinition | None) -> AssetsDefinition:
+def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefinition | None,
+                       thresholds: Thresholds = Thresholds()) -> AssetsDefinition:
     key = AssetKey(spec.asset_key)
     partitioned = spec.partitioned and partitions_def is not None
-    checks = [
-        AssetCheckSpec("quarantine_rate", asset=key,
-                       description=f"At most {MAX_QUARANTINE_RATE:.0%} of fetched records quarantined."),
-        AssetCheckSpec("data_quality", asset=key,
-                       description=f"Loaded / fetched at least {MIN_DATA_QUALITY}."),
-    ]
+    reconciles = partitioned and spec.count is not None
 
     @asset(
         key=key,
@@ -84,15 +75,22 @@ def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefiniti
         backfill_policy=BackfillPolicy.single_run() if partitioned else None,
         pool=f"{spec.crm}_api",
         required_resource_keys={spec.resource_key, "warehouse"},
-        check_specs=checks,
+        check_specs=check_specs(key, thresholds, reconciles),
         deps=[AssetKey(list(d)) for d in spec.deps],
         tags={"crm": spec.crm},
     )
     def _entity(context: AssetExecutionContext, config: EntityRunConfig) -> MaterializeResult:
         window = _window(context, spec, config, partitioned)
+        exact = None if window.is_full else FetchWindow(window.start + spec.lookback, window.end)
         client = getattr(context.resources, spec.resource_key)
-        report = sync_entity(context, spec, client, context.resources.warehouse, window, config)
-        return MaterializeResult(metadata=report.metadata(), check_results=_check_results(report))
+        # A limited run reads part of the window: comparing its counts would only raise false alarms.
+        reconcile = exact if reconciles and config.limit is None else None
+        report, reconciliation = sync_entity(context, spec, client, context.resources.warehouse, window, config,
+                                             reconcile=reconcile)
+        expects_records = window.is_full and config.limit is None
+        return MaterializeResult(metadata=report.metadata(),
+                                 check_results=check_results(report, thresholds, expects_records, reconciliation,
+                                                               reconciles))
 
     return _entity
 
@@ -107,9 +105,16 @@ def _window(context: AssetExecutionContext, spec: EntitySpec, config: EntityRunC
 
 
 def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, warehouse: Any,
-                window: FetchWindow, config: EntityRunConfig) -> SyncReport:
-    """Stream pages -> process -> validate -> load, batch by batch, inside one warehouse transaction."""
+                window: FetchWindow, config: EntityRunConfig, reconcile: FetchWindow | None = None,
+                ) -> tuple[SyncReport, Reconciliation | None]:
+    """Stream pages -> process -> validate -> load, batch by batch, inside one warehouse transaction.
+
+    With `reconcile` (the partition window without lookback), the source's count for it is compared with
+    the warehouse's rows plus the records this run quarantined from that window.
+    """
     report = SyncReport(window=window)
+    reconciliation = None
+    quarantined_in_window: list[str] = []
     stats = client.call_stats()
     calls_before, retries_before = stats.api_calls, stats.retries
     with warehouse.session(spec, context.run_id, dry_run=config.dry_run) as session:
@@ -124,6 +129,10 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
                 report.updated += updated
                 report.quarantined += len(quarantined)
                 report.keep_sample([q.as_dict() for q in quarantined])
+                if reconcile is not None:
+                    quarantined_in_window += [q.source_id for q in quarantined if q.source_id is not None
+                                              and q.source_updated_at is not None
+                                              and reconcile.start <= q.source_updated_at < reconcile.end]
             for page in pages:
                 report.deleted += session.soft_delete(page.deleted_keys)
                 if page.replaces is not None and config.limit is None:
@@ -132,9 +141,14 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
             context.log.info(f"{spec.table}: {report.fetched} fetched, {report.created} created, "
                              f"{report.updated} updated, {report.quarantined} quarantined")
         report.row_count = session.row_count()
+        if reconcile is not None:
+            reconciliation = Reconciliation(
+                source_count=spec.count(client, reconcile),
+                warehouse_count=session.count_window(reconcile.start, reconcile.end, quarantined_in_window))
     report.api_calls = stats.api_calls - calls_before
     report.retries = stats.retries - retries_before
-    return report
+    report.finish()
+    return report, reconciliation
 
 
 def _limited(pages: Iterator[Page], limit: int | None) -> Iterator[Page]:
@@ -162,15 +176,3 @@ def _batches(pages: Iterator[Page], batch_size: int) -> Iterator[list[Page]]:
             batch, size = [], 0
     if batch:
         yield batch
-
-
-def _check_results(report: SyncReport) -> list[AssetCheckResult]:
-    rate = report.quarantined / report.fetched if report.fetched else 0.0
-    return [
-        AssetCheckResult(check_name="quarantine_rate", passed=rate <= MAX_QUARANTINE_RATE,
-                         severity=AssetCheckSeverity.WARN,
-                         metadata={"quarantine_rate": round(rate, 4), "threshold": MAX_QUARANTINE_RATE}),
-        AssetCheckResult(check_name="data_quality", passed=report.quality_score >= MIN_DATA_QUALITY,
-                         severity=AssetCheckSeverity.WARN,
-                         metadata={"data_quality_score": report.quality_score, "threshold": MIN_DATA_QUALITY}),
-    ]

@@ -83,6 +83,8 @@ class EntitySpec:
     lookback: dt.timedelta = dt.timedelta(minutes=15)
     description: str = ""
     deps: Sequence[Sequence[str]] = ()
+    # The source's own count of records modified in a window, for the reconciliation check.
+    count: Callable[[Any, FetchWindow], int] | None = None
 
     @property
     def table(self) -> str:

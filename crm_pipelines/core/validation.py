@@ -16,6 +16,7 @@ class QuarantineRow:
     source_id: str | None
     reasons: list[str]
     raw: Any
+    source_updated_at: Any = None  # typed modification time, when the record had a readable one
 
     def as_dict(self) -> dict[str, Any]:
         return {"source_id": self.source_id, "reasons": self.reasons}
@@ -40,7 +41,8 @@ def split_valid(spec: EntitySpec, processed: Processed) -> tuple[pd.DataFrame, l
         return _dedupe(frame, spec.key), []
     bad = frame.index.isin(list(reasons))
     quarantined = [
-        QuarantineRow(source_id=_source_id(frame, idx, spec.key), reasons=reasons[idx], raw=frame.at[idx, "_raw"])
+        QuarantineRow(source_id=_source_id(frame, idx, spec.key), reasons=reasons[idx], raw=frame.at[idx, "_raw"],
+                      source_updated_at=_present(frame.at[idx, "_source_updated_at"]))
         for idx in frame.index[bad]
     ]
     return _dedupe(frame[~bad], spec.key), quarantined
@@ -61,6 +63,10 @@ def _source_id(frame: pd.DataFrame, idx: Any, key: tuple[str, ...]) -> str | Non
         fallback = raw.get("id") if isinstance(raw, dict) else None
         return str(fallback) if fallback is not None else None
     return ":".join(str(p) for p in parts)
+
+
+def _present(value: Any) -> Any:
+    return None if value is None or pd.isna(value) else value
 
 
 def _short(value: Any, limit: int = 80) -> str:

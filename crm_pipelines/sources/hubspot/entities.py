@@ -23,10 +23,10 @@ def _object_extract(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _object_fetch(object_type: str | Callable[[HubSpotResource], str], properties: list[str],
+def _object_fetch(object_type: Callable[[HubSpotResource], str], properties: list[str],
                   modified_property: str) -> Callable[[HubSpotResource, FetchRequest], Iterator[Page]]:
     def fetch(client: HubSpotResource, request: FetchRequest) -> Iterator[Page]:
-        type_id = object_type(client) if callable(object_type) else object_type
+        type_id = object_type(client)
         window = request.window
         if window.is_full:
             for results in client.list_objects(type_id, properties):
@@ -44,9 +44,12 @@ def _object_fetch(object_type: str | Callable[[HubSpotResource], str], propertie
 def _object_spec(name: str, object_type: str | Callable[[HubSpotResource], str], schema, modified_property: str,
                  description: str) -> EntitySpec:
     properties = ["hs_object_id", *(p for p in converter_kinds(schema) if p not in _ENVELOPE)]
+    type_of = object_type if callable(object_type) else (lambda client: object_type)
     return EntitySpec(
         crm=CRM, name=name, schema=schema, resource_key=RESOURCE_KEY, partitioned=True,
-        fetch=_object_fetch(object_type, properties, modified_property),
+        fetch=_object_fetch(type_of, properties, modified_property),
+        count=lambda client, window: client.search_count(type_of(client), modified_property, window.start,
+                                                         window.end),
         process=record_processor(schema, _object_extract, modified_property),
         description=description,
     )

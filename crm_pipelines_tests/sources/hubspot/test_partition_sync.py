@@ -40,7 +40,8 @@ def test_one_day_is_exact_and_reports_the_metadata_contract(control, hubspot, wa
     assert meta["records_created"] == len(loaded)
     assert meta["records_quarantined"] == len(bad)
     assert meta["dagster/row_count"] == len(loaded)
-    assert meta["api_calls"] == -(-len(expected) // 200)  # one search call per 200 records, no more
+    # One search call per 200 records, plus one count for the reconciliation check; no more.
+    assert meta["api_calls"] == -(-len(expected) // 200) + 1
     assert meta["window_start"] == "2026-11-09T23:45:00+00:00"
     assert meta["window_end"] == "2026-11-11T00:00:00+00:00"
     assert meta["data_quality_score"] == round(len(loaded) / len(expected), 4)
@@ -184,3 +185,35 @@ def test_secrets_never_reach_logs_metadata_or_errors(control, sandbox, warehouse
     assert "INVALID_AUTHENTICATION" in blob or "401" in blob  # the failure itself is visible...
     for secret in (hubspot.access_token, wrong.access_token):
         assert secret not in blob  # ...the tokens are not
+
+
+def checks_of(result) -> dict:
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def test_reconciliation_passes_when_the_window_is_complete(control, hubspot, warehouse, db):
+    result, _ = sync("contacts", hubspot, warehouse, partition=DAY.isoformat())
+    reconciliation = checks_of(result)["reconciliation"]
+    assert reconciliation.passed
+    counts = {k: v.value for k, v in reconciliation.metadata.items()}
+    assert counts["source_count"] == counts["warehouse_count"] > 0
+
+
+def test_reconciliation_detects_a_record_the_sync_missed(control, sandbox, warehouse, db):
+    start, end = day_window(DAY)
+    outside = sorted(control.truth("contacts") - control.truth("contacts", start, end), key=int)
+    # A record with a small id enters the window after the keyset has passed its id: this sync cannot see
+    # it (the next one will), so the source's count is one above the warehouse's.
+    control.mutate(object_type="contacts", ids=outside[:1], action="touch", after_requests=2, route="search",
+                   modified_at=late_in(DAY))
+    result, _ = sync("contacts", client_for(sandbox.hubspot_url, search_page_size=10), warehouse,
+                     partition=DAY.isoformat())
+    reconciliation = checks_of(result)["reconciliation"]
+    assert not reconciliation.passed
+    counts = {k: v.value for k, v in reconciliation.metadata.items()}
+    assert counts["source_count"] - counts["warehouse_count"] == 1
+    assert reconciliation.severity.value == "ERROR"  # 1 of ~50 is above the 1 % threshold
+    again, _ = sync("contacts", client_for(sandbox.hubspot_url, search_page_size=10), warehouse,
+                    partition=DAY.isoformat())
+    assert checks_of(again)["reconciliation"].passed
+    assert outside[0] in ids(db, "hubspot.contacts") + list(quarantined(db, "contacts"))
