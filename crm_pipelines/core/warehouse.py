@@ -56,11 +56,15 @@ class Warehouse(ConfigurableResource):
                 yield [row[0] for row in rows]
 
     @contextmanager
-    def session(self, spec: EntitySpec, run_id: str, *, dry_run: bool = False) -> Iterator[LoadSession]:
+    def session(self, spec: EntitySpec, run_id: str, *, dry_run: bool = False,
+                max_delete_share: float | None = None) -> Iterator[LoadSession]:
+        """`max_delete_share` overrides the resource's share for this session only (e.g. one removal run
+        an operator has vetted)."""
+        share = self.max_delete_share if max_delete_share is None else self._share_is_a_fraction(max_delete_share)
         with self.connect() as conn:
             ensure_table(conn, spec)
             try:
-                session = LoadSession(conn, spec, run_id, self.max_delete_share)
+                session = LoadSession(conn, spec, run_id, share)
                 yield session
             except BaseException:
                 conn.rollback()
@@ -180,6 +184,17 @@ class LoadSession:
                                 "WHERE _deleted_at IS NULL AND {}").format(table, condition), [self.run_id, *params])
             self.deleted += cur.rowcount
             return cur.rowcount
+
+    def count_window(self, start: Any, end: Any, besides: Sequence[str] = ()) -> int:
+        """Rows modified in [start, end), plus the `besides` keys (quarantined records) not among them."""
+        table = ddl.table_ident(self.spec)
+        key = sql.Identifier(self.spec.key[0])
+        with self.conn.cursor() as cur:
+            cur.execute(sql.SQL("SELECT count(*), count(*) FILTER (WHERE {}::text = ANY(%s)) FROM {} "
+                                "WHERE _deleted_at IS NULL AND _source_updated_at >= %s AND _source_updated_at < %s"
+                                ).format(key, table), (list(besides), start, end))
+            rows, overlap = cur.fetchone()
+        return rows + len(set(besides)) - overlap
 
     def row_count(self) -> int:
         with self.conn.cursor() as cur:

@@ -7,6 +7,7 @@ import os
 from dagster import EnvVar
 
 from crm_pipelines.sources.hubspot.entities import ENTITIES, RESOURCE_KEY
+from crm_pipelines.sources.hubspot.removal import build_removal_assets
 from crm_pipelines.sources.hubspot.resource import TOKEN_ENV, HubSpotResource
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
@@ -17,4 +18,4 @@ def build_resources() -> dict[str, HubSpotResource]:
                                           base_url=os.environ.get("HUBSPOT_BASE_URL") or DEFAULT_BASE_URL)}
 
 
-__all__ = ["ENTITIES", "build_resources"]
+__all__ = ["ENTITIES", "build_removal_assets", "build_resources"]

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from dagster import Failure
 from pydantic import PrivateAttr, field_validator
@@ -16,6 +17,8 @@ TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
 # Documented per-request maxima (API_SHAPES.md §1.3, §1.6, §1.9, §1.11).
 _PAGE_MAXIMA = {"search_page_size": 200, "list_page_size": 100, "owners_page_size": 500,
                 "association_batch_size": 1000}
+BATCH_READ_MAX = 100  # API_SHAPES.md §1.7
+NOT_FOUND = "OBJECT_NOT_FOUND"
 
 
 class HubSpotResource(HttpSourceResource):
@@ -86,6 +89,16 @@ class HubSpotResource(HttpSourceResource):
             seen_cursors.add(after)
             params = {**params, "after": after}
 
+    def search_count(self, object_type: str, modified_property: str, start: dt.datetime, end: dt.datetime) -> int:
+        """HubSpot's own count (`total`, not capped) of records with start <= modified < end."""
+        body = {"filterGroups": [{"filters": _window_filters(modified_property, start, end)}],
+                "properties": ["hs_object_id"], "limit": 1}
+        data = self.http.request_json("POST", f"/crm/v3/objects/{object_type}/search", json=body,
+                                      limiter=self._limiter("search"))[1]
+        if not isinstance(data, dict) or not isinstance(data.get("total"), int):
+            raise SourceApiError(f"search on {object_type}: response has no integer 'total'")
+        return data["total"]
+
     def search_modified(self, object_type: str, properties: Sequence[str], modified_property: str,
                         start: dt.datetime, end: dt.datetime) -> Iterator[list[dict[str, Any]]]:
         """Records with start <= modified < end, by keyset on hs_object_id.
@@ -95,10 +108,7 @@ class HubSpotResource(HttpSourceResource):
         10,000-result cap. An empty page that still carries a cursor continues that query by offset.
         """
         path = f"/crm/v3/objects/{object_type}/search"
-        base_filters = [
-            {"propertyName": modified_property, "operator": "GTE", "value": str(_epoch_ms(start))},
-            {"propertyName": modified_property, "operator": "LT", "value": str(_epoch_ms(end))},
-        ]
+        base_filters = _window_filters(modified_property, start, end)
         last_id: str | None = None
         after: str | None = None
         while True:
@@ -154,6 +164,63 @@ class HubSpotResource(HttpSourceResource):
         return listing
 
 
+    def batch_read_existing(self, object_type: str, ids: Sequence[str]) -> tuple[set[str], list[str]]:
+        """Ask batch/read about at most 100 ids: (ids HubSpot returned, candidates it may have deleted).
+
+        Candidates are only ids HubSpot itself called OBJECT_NOT_FOUND (an error entry of a 207, or a 404
+        for the whole call) and ids the answer does not mention at all; every candidate still needs
+        `confirm_missing`. Any other error entry raises: it says nothing about existence.
+        """
+        wanted = list(dict.fromkeys(str(i) for i in ids))
+        if not 1 <= len(wanted) <= BATCH_READ_MAX:
+            raise ValueError(f"batch read takes 1..{BATCH_READ_MAX} ids, got {len(wanted)}")
+        path = f"/crm/v3/objects/{object_type}/batch/read"
+        status, data = self.http.request_json(
+            "POST", path, json={"inputs": [{"id": i} for i in wanted], "properties": ["hs_object_id"]},
+            limiter=self._limiter("general"), accept=(200, 207, 404))
+        if status == 404:
+            _require_not_found(data, f"POST {path}")
+            return set(), wanted
+        present = {str(r["id"]) for r in _results(data, path)}
+        for error in data.get("errors") or []:
+            if error.get("category") != NOT_FOUND:
+                raise SourceApiError(f"POST {path}: HubSpot answered {error.get('category')!r} for ids "
+                                     f"{sorted(_context_ids(error))[:5]}: {error.get('message')!r}", status=status)
+        # Not-found entries and unmentioned ids alike: a merged-away contact, for one, may be answered by
+        # its surviving record's id, and only the GET can tell that from a deletion.
+        return present, [i for i in wanted if i not in present]
+
+    def confirm_missing(self, object_type: str, object_id: str) -> bool:
+        """True only when a plain GET of the record answers 404 OBJECT_NOT_FOUND (archived records do too).
+
+        A 200 means it exists (also when HubSpot answers with another id, as for a merged contact); any
+        other answer raises after the client's retries.
+        """
+        path = f"/crm/v3/objects/{object_type}/{quote(str(object_id), safe='')}"
+        status, data = self.http.request_json("GET", path, params={"properties": "hs_object_id"},
+                                              limiter=self._limiter("general"), accept=(200, 404))
+        if status == 200:
+            return False
+        _require_not_found(data, f"GET {path}")
+        ids = _context_ids(data)
+        if ids and str(object_id) not in ids:
+            raise SourceApiError(f"GET {path}: a 404 about other ids {sorted(ids)[:5]}", status=status)
+        return True
+
+
+def _require_not_found(data: Any, what: str) -> None:
+    # A 404 from a wrong route or a proxy is not HubSpot saying the record is gone.
+    if not isinstance(data, dict) or data.get("category") != NOT_FOUND:
+        category = data.get("category") if isinstance(data, dict) else None
+        raise SourceApiError(f"{what}: 404 without category {NOT_FOUND} (got {category!r}); not evidence "
+                             "of deletion", status=404, body=data)
+
+
+def _context_ids(error: Any) -> set[str]:
+    context = (error.get("context") if isinstance(error, dict) else None) or {}
+    return {str(i) for key in ("ids", "id") for i in (context.get(key) or [])}
+
+
 @dataclass
 class AssociationListing:
     targets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -173,6 +240,11 @@ def _results(data: Any, path: str) -> list[dict[str, Any]]:
 def _next_after(data: dict[str, Any]) -> str | None:
     after = ((data.get("paging") or {}).get("next") or {}).get("after")
     return None if after is None or after == "" else str(after)
+
+
+def _window_filters(modified_property: str, start: dt.datetime, end: dt.datetime) -> list[dict[str, str]]:
+    return [{"propertyName": modified_property, "operator": "GTE", "value": str(_epoch_ms(start))},
+            {"propertyName": modified_property, "operator": "LT", "value": str(_epoch_ms(end))}]
 
 
 def _epoch_ms(moment: dt.datetime) -> int:
