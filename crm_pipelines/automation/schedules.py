@@ -1,0 +1,66 @@
+"""Per-CRM jobs and schedules: hourly for the partitioned entities (legacy staggered slots), weekly full
+refresh for the unpartitioned ones and deletion detection. All schedules start stopped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from dagster import (
+    AssetKey,
+    AssetSelection,
+    AssetsDefinition,
+    DailyPartitionsDefinition,
+    DefaultScheduleStatus,
+    RunRequest,
+    ScheduleDefinition,
+    ScheduleEvaluationContext,
+    define_asset_job,
+    schedule,
+)
+
+from crm_pipelines.automation.settings import settings_for
+
+# Before this hour (UTC) the hourly run also refreshes yesterday's partition, so records modified just
+# before midnight (or indexed late by the source) are not missed.
+PREVIOUS_DAY_UNTIL_HOUR = 3
+
+
+def partitions_to_refresh(moment: dt.datetime) -> list[str]:
+    today = moment.astimezone(dt.timezone.utc).date()
+    keys = [today.isoformat()]
+    if moment.astimezone(dt.timezone.utc).hour < PREVIOUS_DAY_UNTIL_HOUR:
+        keys.append((today - dt.timedelta(days=1)).isoformat())
+    return keys
+
+
+def _keys(assets: Sequence[AssetsDefinition]) -> list[AssetKey]:
+    return [key for a in assets for key in a.keys]
+
+
+def crm_jobs_and_schedules(crm: str, partitioned: Sequence[AssetsDefinition], weekly: Sequence[AssetsDefinition],
+                           partitions_def: DailyPartitionsDefinition,
+                           ) -> tuple[list, list[ScheduleDefinition]]:
+    minute = settings_for(crm).minute
+    jobs, schedules = [], []
+    if partitioned:
+        hourly = define_asset_job(f"{crm}_hourly", selection=AssetSelection.assets(*_keys(partitioned)),
+                                  partitions_def=partitions_def, tags={"crm": crm})
+
+        @schedule(name=f"{crm}_hourly_schedule", job=hourly, cron_schedule=f"{minute} * * * *",
+                  execution_timezone="UTC", default_status=DefaultScheduleStatus.STOPPED)
+        def _hourly(context: ScheduleEvaluationContext):
+            moment = context.scheduled_execution_time
+            return [RunRequest(run_key=f"{key}@{moment.isoformat()}", partition_key=key)
+                    for key in partitions_to_refresh(moment)]
+
+        jobs.append(hourly)
+        schedules.append(_hourly)
+    if weekly:
+        job = define_asset_job(f"{crm}_weekly_full_refresh", selection=AssetSelection.assets(*_keys(weekly)),
+                               tags={"crm": crm})
+        jobs.append(job)
+        schedules.append(ScheduleDefinition(
+            name=f"{crm}_weekly_full_refresh_schedule", job=job, cron_schedule=f"{30 + minute} 3 * * 0",
+            execution_timezone="UTC", default_status=DefaultScheduleStatus.STOPPED))
+    return jobs, schedules
