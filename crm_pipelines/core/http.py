@@ -90,13 +90,16 @@ class CallStats:
 class HttpClient:
     def __init__(self, base_url: str, *, headers: dict[str, str], timeout_s: float, retry: RetryPolicy,
                  secrets: Sequence[str] = (), logger: logging.Logger | None = None,
-                 transport: httpx.BaseTransport | None = None):
+                 transport: httpx.BaseTransport | None = None,
+                 hopeless: Callable[[httpx.Response], str | None] = lambda response: None):
         self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers,
                                     timeout=httpx.Timeout(timeout_s), transport=transport)
         self.retry = retry
         self.secrets = [s for s in secrets if s]
         self.stats = CallStats()
         self.log = logger or logging.getLogger(__name__)
+        # Says why a normally retryable answer will not heal within a run (e.g. a daily quota): fail now.
+        self.hopeless = hopeless
 
     def close(self) -> None:
         self._client.close()
@@ -121,7 +124,11 @@ class HttpClient:
                 if response.status_code in accept:
                     return response.status_code, _decode(response)
                 last_problem = f"HTTP {response.status_code}: {_snippet(response)}"
-                if response.status_code not in RETRYABLE_STATUSES:
+                retryable = response.status_code in RETRYABLE_STATUSES
+                if retryable and (reason := self.hopeless(response)):
+                    last_problem += f" ({reason}; not retried)"
+                    retryable = False
+                if not retryable:
                     raise SourceApiError(self._redact(f"{method} {path} failed: {last_problem}"),
                                          status=response.status_code, body=_decode_quietly(response))
                 delay = self._retry_after(response) if response.status_code == 429 else None
@@ -207,6 +214,10 @@ class HttpSourceResource(ConfigurableResource):
     def secret_values(self) -> list[str]:
         return []
 
+    def hopeless(self, response: httpx.Response) -> str | None:
+        """Why a retryable-looking answer will not heal within this run (default: it always might)."""
+        return None
+
     @property
     def http(self) -> HttpClient:
         if self._http is None:
@@ -215,7 +226,7 @@ class HttpSourceResource(ConfigurableResource):
                 timeout_s=self.timeout_s, secrets=self.secret_values(),
                 retry=RetryPolicy(max_attempts=self.max_attempts, backoff_base_s=self.backoff_base_s,
                                   backoff_max_s=self.backoff_max_s),
-                logger=logging.getLogger(f"crm_pipelines.{type(self).__name__}"))
+                logger=logging.getLogger(f"crm_pipelines.{type(self).__name__}"), hopeless=self.hopeless)
         return self._http
 
     def call_stats(self) -> CallStats:

@@ -4,6 +4,7 @@ condition the real API shows."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from dagster import DagsterInstance
@@ -217,3 +218,14 @@ def test_reconciliation_detects_a_record_the_sync_missed(control, sandbox, wareh
                     partition=DAY.isoformat())
     assert checks_of(again)["reconciliation"].passed
     assert outside[0] in ids(db, "hubspot.contacts") + list(quarantined(db, "contacts"))
+
+
+def test_a_daily_limit_429_fails_at_once_instead_of_retrying_for_hours(control, sandbox, warehouse, db):
+    control.faults({"route": "search", "status": 429, "policy": "DAILY", "retry_after": 3600})
+    started = time.monotonic()
+    result, _ = sync("contacts", client_for(sandbox.hubspot_url), warehouse, partition=DAY.isoformat(),
+                     raise_on_error=False)
+    assert not result.success
+    assert "daily API limit reached; not retried" in failure_text(result)
+    assert time.monotonic() - started < 30  # Retry-After: 3600 was not honoured
+    assert [e["status"] for e in control.stats()["log"] if e["route"] == "search"] == [429]
