@@ -27,5 +27,17 @@ sandbox: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(PY) -m pytest
 
+$(VENV)/.installed-bench: $(VENV)/.installed-run
+	$(PY) -m pip install -q -e '.[bench]'
+	touch $@
+
+# Each script prints one JSON line; the warehouse is a scratch database on CRM_WAREHOUSE_URL's server
+# (or the embedded PostgreSQL). About 10 minutes; see benchmarks/README.md.
+bench: $(VENV)/.installed-bench
+	$(PY) benchmarks/hubspot_contacts_full_sync.py --contacts 200000
+	$(PY) benchmarks/memory_scaling.py --small 100000 --large 1000000
+	$(PY) benchmarks/rate_limit_ceiling.py --seconds 120
+	$(PY) benchmarks/dlt_comparison.py --contacts 200000
+
 clean:
 	rm -rf $(VENV) .crm_pipelines

@@ -3,6 +3,7 @@
 
 import datetime as dt
 import os
+from functools import partial
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from pydantic import Field, field_validator
 from crm_pipelines.core.checks import Reconciliation, Thresholds, check_results, check_specs
 from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
 from crm_pipelines.core.report import SyncReport
+from crm_pipelines.core.streaming import Prefetch, SerialWorker
 from crm_pipelines.core.validation import split_valid
 
 DEFAULT_HISTORY_START = "2018-01-01"
@@ -109,8 +111,12 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
                 ) -> tuple[SyncReport, Reconciliation | None]:
     """Stream pages -> process -> validate -> load, batch by batch, inside one warehouse transaction.
 
-    With `reconcile` (the partition window without lookback), the source's count for it is compared with
-    the warehouse's rows plus the records this run quarantined from that window.
+    A batch's database work runs in a thread of its own while the next batch is fetched and typed, and
+    a client whose requests wait (latency, a rate limit) fetches pages ahead in another
+    (crm_pipelines.core.streaming); the database work stays strictly in order on the session's one
+    connection. With `reconcile`
+    (the partition window without lookback), the source's count for it is compared with the warehouse's
+    rows plus the records this run quarantined from that window.
     """
     report = SyncReport(window=window)
     reconciliation = None
@@ -118,28 +124,35 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
     stats = client.call_stats()
     calls_before, retries_before = stats.api_calls, stats.retries
     with warehouse.session(spec, context.run_id, dry_run=config.dry_run) as session:
-        for pages in _batches(_limited(spec.fetch(client, FetchRequest(window, warehouse.read_keys)), config.limit), config.batch_size):
-            records = [r for page in pages for r in page.records]
-            report.fetched += len(records)
-            if records:
-                valid, quarantined = split_valid(spec, spec.process(records))
-                created, updated = session.load(valid)
-                session.quarantine(quarantined)
-                report.created += created
-                report.updated += updated
-                report.quarantined += len(quarantined)
-                report.keep_sample([q.as_dict() for q in quarantined])
-                if reconcile is not None:
-                    quarantined_in_window += [q.source_id for q in quarantined if q.source_id is not None
-                                              and q.source_updated_at is not None
-                                              and reconcile.start <= q.source_updated_at < reconcile.end]
-            for page in pages:
-                report.deleted += session.soft_delete(page.deleted_keys)
-                if page.replaces is not None and config.limit is None:
-                    seen = [tuple(str(r.get(k)) for k in spec.key) for r in page.records]
-                    report.deleted += session.replace_scope(page.replaces[0], page.replaces[1], seen)
-            context.log.info(f"{spec.table}: {report.fetched} fetched, {report.created} created, "
-                             f"{report.updated} updated, {report.quarantined} quarantined")
+        source = spec.fetch(client, FetchRequest(window, warehouse.read_keys))
+        ahead = getattr(client, "fetch_ahead_pages", lambda: 0)()
+        # A limited run stops early: reading ahead would spend API calls on pages it never uses.
+        if ahead and config.limit is None:
+            source = Prefetch(source, ahead, name=f"fetch {spec.table}")
+        loader = SerialWorker(name=f"load {spec.table}")
+        try:
+            for pages in _batches(_limited(source, config.limit), config.batch_size):
+                records = [r for page in pages for r in page.records]
+                report.fetched += len(records)
+                prepared, quarantined = None, []
+                if records:
+                    valid, quarantined = split_valid(spec, spec.process(records))
+                    prepared = session.prepare(valid)
+                    report.quarantined += len(quarantined)
+                    report.keep_sample([q.as_dict() for q in quarantined])
+                    if reconcile is not None:
+                        quarantined_in_window += [q.source_id for q in quarantined if q.source_id is not None
+                                                  and q.source_updated_at is not None
+                                                  and reconcile.start <= q.source_updated_at < reconcile.end]
+                _count(context, spec, report, loader.submit(
+                    partial(_apply, session, spec, pages, prepared, quarantined, config.limit is None)))
+            _count(context, spec, report, loader.wait())
+        except BaseException:
+            loader.drain()  # the connection must be idle before the session rolls back
+            raise
+        finally:
+            if isinstance(source, Prefetch):
+                source.close()
         report.row_count = session.row_count()
         if reconcile is not None:
             reconciliation = Reconciliation(
@@ -149,6 +162,31 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
     report.retries = stats.retries - retries_before
     report.finish()
     return report, reconciliation
+
+
+def _apply(session: Any, spec: EntitySpec, pages: list[Page], prepared: Any, quarantined: list[Any],
+           complete: bool) -> tuple[int, int, int]:
+    """One batch's database work, in the order a page's evidence must be applied: load, quarantine, delete."""
+    created, updated = session.load_prepared(prepared) if prepared is not None else (0, 0)
+    session.quarantine(quarantined)
+    deleted = 0
+    for page in pages:
+        deleted += session.soft_delete(page.deleted_keys)
+        if page.replaces is not None and complete:
+            seen = [tuple(str(r.get(k)) for k in spec.key) for r in page.records]
+            deleted += session.replace_scope(page.replaces[0], page.replaces[1], seen)
+    return created, updated, deleted
+
+
+def _count(context: AssetExecutionContext, spec: EntitySpec, report: SyncReport,
+           outcome: tuple[int, int, int] | None) -> None:
+    if outcome is None:
+        return
+    report.created += outcome[0]
+    report.updated += outcome[1]
+    report.deleted += outcome[2]
+    context.log.info(f"{spec.table}: {report.fetched} fetched, {report.created} created, "
+                     f"{report.updated} updated, {report.quarantined} quarantined")
 
 
 def _limited(pages: Iterator[Page], limit: int | None) -> Iterator[Page]:

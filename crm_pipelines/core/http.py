@@ -184,6 +184,9 @@ class HttpSourceResource(ConfigurableResource):
     max_attempts: int = 8
     backoff_base_s: float = 0.5
     backoff_max_s: float = 60.0
+    # Pages fetched ahead in a background thread while a batch is typed (crm_pipelines.core.streaming);
+    # None lets the source decide (fetch_ahead_pages), 0 turns it off.
+    fetch_ahead: int | None = None
 
     _http: HttpClient | None = PrivateAttr(default=None)
 
@@ -193,6 +196,17 @@ class HttpSourceResource(ConfigurableResource):
         if value <= 0:
             raise ValueError(f"{info.field_name} must be > 0, got {value}")
         return value
+
+    @field_validator("fetch_ahead")
+    @classmethod
+    def _not_negative(cls, value: int | None) -> int | None:
+        if value is not None and value < 0:
+            raise ValueError(f"fetch_ahead must be >= 0, got {value}")
+        return value
+
+    def fetch_ahead_pages(self) -> int:
+        """Pages to fetch ahead; off unless set: it only pays where requests wait (see streaming.py)."""
+        return self.fetch_ahead or 0
 
     @field_validator("max_attempts")
     @classmethod

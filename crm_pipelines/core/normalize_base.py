@@ -101,7 +101,7 @@ def non_text(values: np.ndarray) -> np.ndarray:
 
 def _mostly_distinct(values: np.ndarray, sample: int = 2000) -> bool:
     head = values[:sample]
-    head = head[pd.notna(head)]
+    head = head[head != None]  # noqa: E711 - str or None by now; 4x cheaper than pd.notna
     return len(head) > 100 and len(pd.unique(head)) > 0.9 * len(head)
 
 
@@ -112,7 +112,7 @@ def distinct(values: np.ndarray) -> Distinct:
         values[others] = np.fromiter(map(as_text, values[others]), dtype=object, count=len(others))
     if _mostly_distinct(values):
         # Factorizing a column of timestamps or e-mails buys nothing: let every row be its own text.
-        missing = pd.isna(values)
+        missing = np.asarray(values == None, dtype=bool)  # noqa: E711 - str or None by now
         codes, uniques = np.where(missing, -1, np.arange(len(values))), np.where(missing, "", values)
     else:
         codes, uniques = pd.factorize(values)

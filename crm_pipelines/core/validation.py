@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandas.api.types import infer_dtype
+from pandera.engines import pandas_engine
 
 from crm_pipelines.core.entity import EntitySpec, Processed
 
@@ -26,7 +31,7 @@ def split_valid(spec: EntitySpec, processed: Processed) -> tuple[pd.DataFrame, l
     frame = processed.frame
     reasons: dict[Any, list[str]] = {i: list(r) for i, r in processed.reasons.items() if r}
     try:
-        spec.schema.validate(frame, lazy=True)
+        _validate(spec.schema, frame)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         table_level = cases[cases["index"].isna()]
@@ -40,12 +45,106 @@ def split_valid(spec: EntitySpec, processed: Processed) -> tuple[pd.DataFrame, l
     if not reasons:
         return _dedupe(frame, spec.key), []
     bad = frame.index.isin(list(reasons))
+    rows = frame[bad]  # column lists instead of frame.at per cell: quarantines can be a few % of a batch
+    keys = list(zip(*(rows[k].tolist() for k in spec.key)))
     quarantined = [
-        QuarantineRow(source_id=_source_id(frame, idx, spec.key), reasons=reasons[idx], raw=frame.at[idx, "_raw"],
-                      source_updated_at=_present(frame.at[idx, "_source_updated_at"]))
-        for idx in frame.index[bad]
+        QuarantineRow(source_id=_source_id(parts, raw), reasons=reasons[idx], raw=raw,
+                      source_updated_at=_present(modified))
+        for idx, parts, raw, modified in zip(rows.index, keys, rows["_raw"].tolist(),
+                                             rows["_source_updated_at"].tolist())
     ]
     return _dedupe(frame[~bad], spec.key), quarantined
+
+
+def _validate(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> None:
+    """pandera's verdict on `frame`, at a fraction of its cost.
+
+    Full validation spends most of its time proving, value by value, that str columns hold str. The
+    converters type every column, so a vectorised dtype check (`infer_dtype`, in C) settles that; pandera
+    then only runs the columns that carry checks or refuse nulls, which yields the same failure cases.
+    Whenever the cheap check is not sure, the full schema runs and reports exactly as before.
+    """
+    plan = _plan(model)
+    if plan is None or not _dtypes_fit(plan, frame):
+        model.validate(frame, lazy=True)
+        return
+    if plan.checked is None:
+        return
+    suspects = _suspects(plan, frame)
+    if suspects is None:
+        plan.checked.validate(frame[plan.checked_names], lazy=True)
+    elif suspects.any():
+        # Rows outside `suspects` pass every check, so pandera's failure cases (with their original
+        # index) are the same as over the whole batch.
+        plan.checked.validate(frame.loc[suspects, plan.checked_names], lazy=True)
+
+
+def _suspects(plan: _Plan, frame: pd.DataFrame) -> np.ndarray | None:
+    """Rows that may fail a check: a null in a non-nullable column, or a text that the column's
+    `str_matches` pattern does not match (pandera's own test: `re.match`, nulls ignored). None when a
+    check of another kind needs pandera on every row."""
+    suspects = np.zeros(len(frame), dtype=bool)
+    for name, nullable, patterns in plan.regex_only:
+        values = frame[name].to_numpy(dtype=object)
+        missing = pd.isna(values)
+        if not nullable:
+            suspects |= missing
+        for pattern in patterns:
+            match = pattern.match
+            suspects |= ~missing & np.fromiter(
+                (type(v) is not str or match(v) is None for v in values), dtype=bool, count=len(values))
+    return None if plan.others else suspects
+
+
+@dataclass(frozen=True)
+class _Plan:
+    dtypes: tuple[tuple[str, Any], ...]  # (column, pandera DataType) of every schema column
+    checked_names: list[str]
+    checked: pa.DataFrameSchema | None  # those columns' checks and nullability, without their dtypes
+    regex_only: list[tuple[str, bool, list[re.Pattern[str]]]]  # (column, nullable, str_matches patterns)
+    others: bool  # some checked column has a check that is not a plain str_matches
+
+
+@lru_cache(maxsize=256)
+def _plan(model: type[pa.DataFrameModel]) -> _Plan | None:
+    schema = model.to_schema()
+    if schema.checks or schema.index is not None or schema.unique or schema.coerce or any(
+            col.coerce or col.unique or col.regex or not col.required for col in schema.columns.values()):
+        return None  # anything beyond per-column checks: let pandera do all of it
+    names = [n for n, col in schema.columns.items() if col.checks or not col.nullable]
+    checked = None
+    if names:
+        checked = schema.select_columns(names).update_columns({n: {"dtype": None} for n in names})
+    regex_only, others = [], False
+    for name in names:
+        column = schema.columns[name]
+        patterns = [_str_matches_pattern(check) for check in column.checks]
+        if None in patterns:
+            others = True
+        else:
+            regex_only.append((name, column.nullable, patterns))
+    return _Plan(tuple((n, col.dtype) for n, col in schema.columns.items()), names, checked, regex_only, others)
+
+
+def _str_matches_pattern(check: Any) -> re.Pattern[str] | None:
+    pattern = (check.statistics or {}).get("pattern")
+    if check.name != "str_matches" or not check.ignore_na or check.groupby is not None or pattern is None:
+        return None
+    return pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
+
+
+def _dtypes_fit(plan: _Plan, frame: pd.DataFrame) -> bool:
+    for name, expected in plan.dtypes:
+        if name not in frame.columns:
+            return False
+        series = frame[name]
+        if isinstance(expected, pandas_engine.NpString):
+            # pandera's own test is element-wise: every value a str or missing.
+            if series.dtype != object or infer_dtype(series.to_numpy(), skipna=True) not in ("string", "empty"):
+                return False
+        elif expected is not None and not expected.check(pandas_engine.Engine.dtype(series.dtype)):
+            return False
+    return True
 
 
 def _dedupe(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
@@ -56,10 +155,8 @@ def _dedupe(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
     return ordered.drop_duplicates(list(key), keep="last")
 
 
-def _source_id(frame: pd.DataFrame, idx: Any, key: tuple[str, ...]) -> str | None:
-    parts = [frame.at[idx, k] for k in key]
+def _source_id(parts: tuple[Any, ...], raw: Any) -> str | None:
     if any(p is None or (isinstance(p, float) and pd.isna(p)) for p in parts):
-        raw = frame.at[idx, "_raw"]
         fallback = raw.get("id") if isinstance(raw, dict) else None
         return str(fallback) if fallback is not None else None
     return ":".join(str(p) for p in parts)

