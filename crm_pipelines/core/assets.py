@@ -19,6 +19,7 @@ from dagster import (
 )
 from pydantic import Field, field_validator
 
+from crm_pipelines.core.config_rules import at_least_one
 from crm_pipelines.core.checks import Reconciliation, Thresholds, check_results, check_specs
 from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
 from crm_pipelines.core.report import SyncReport
@@ -36,12 +37,7 @@ class EntityRunConfig(Config):
     batch_size: int = Field(default=5000, description="Records per load batch (one COPY + upsert).")
     full_refresh: bool = Field(default=False, description="Ignore the partition window and read everything.")
 
-    @field_validator("limit")
-    @classmethod
-    def _positive_limit(cls, value: int | None) -> int | None:
-        if value is not None and value < 1:
-            raise ValueError(f"limit must be at least 1, got {value}")
-        return value
+    _limit_is_positive = field_validator("limit")(at_least_one)
 
     @field_validator("batch_size")
     @classmethod

@@ -24,6 +24,7 @@ from dagster import (
 )
 from pydantic import Field, field_validator
 
+from crm_pipelines.core.config_rules import a_fraction, at_least_one
 from crm_pipelines.core.entity import EntitySpec
 
 SAMPLE_IDS = 20
@@ -58,19 +59,8 @@ class RemovalRunConfig(Config):
     max_delete_share: float | None = Field(
         default=None, description="Largest share of the table this run may soft-delete; unset = the warehouse's.")
 
-    @field_validator("limit")
-    @classmethod
-    def _positive_limit(cls, value: int | None) -> int | None:
-        if value is not None and value < 1:
-            raise ValueError(f"limit must be at least 1, got {value}")
-        return value
-
-    @field_validator("max_delete_share")
-    @classmethod
-    def _share_is_a_fraction(cls, value: float | None) -> float | None:
-        if value is not None and not 0 <= value <= 1:
-            raise ValueError(f"max_delete_share must be between 0 and 1, got {value}")
-        return value
+    _limit_is_positive = field_validator("limit")(at_least_one)
+    _share_is_a_fraction = field_validator("max_delete_share")(a_fraction)
 
 
 @dataclass

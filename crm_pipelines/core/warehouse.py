@@ -20,6 +20,7 @@ from psycopg.types.json import Jsonb, set_json_dumps
 from pydantic import field_validator
 
 from crm_pipelines.core import copy_text, ddl
+from crm_pipelines.core.config_rules import a_fraction, fraction
 from crm_pipelines.core.embedded_pg import embedded_url
 from crm_pipelines.core.entity import EntitySpec
 from crm_pipelines.core.validation import QuarantineRow
@@ -35,12 +36,7 @@ class Warehouse(ConfigurableResource):
     url: str | None = None
     max_delete_share: float = 0.05
 
-    @field_validator("max_delete_share")
-    @classmethod
-    def _share_is_a_fraction(cls, value: float) -> float:
-        if not 0 <= value <= 1:
-            raise ValueError(f"max_delete_share must be between 0 and 1, got {value}")
-        return value
+    _share_is_a_fraction = field_validator("max_delete_share")(a_fraction)
 
     def connect(self) -> psycopg.Connection:
         conn = psycopg.connect(self.url or embedded_url(), autocommit=False)
@@ -61,7 +57,7 @@ class Warehouse(ConfigurableResource):
                 max_delete_share: float | None = None) -> Iterator[LoadSession]:
         """`max_delete_share` overrides the resource's share for this session only (e.g. one removal run
         an operator has vetted)."""
-        share = self.max_delete_share if max_delete_share is None else self._share_is_a_fraction(max_delete_share)
+        share = self.max_delete_share if max_delete_share is None else fraction("max_delete_share", max_delete_share)
         with self.connect() as conn:
             ensure_table(conn, spec)
             try:
@@ -263,3 +259,4 @@ def _rows(frame: pd.DataFrame, names: list[str]) -> Iterator[tuple[Any, ...]]:
 
 def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+

@@ -1,0 +1,22 @@
+"""Validators shared by run configs and resources, so a setting is judged (and named) the same way
+everywhere. In a pydantic model: `_check = field_validator("limit")(at_least_one)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def fraction(name: str, value: float | None) -> float | None:
+    if value is not None and not 0 <= value <= 1:
+        raise ValueError(f"{name} must be between 0 and 1, got {value}")
+    return value
+
+
+def at_least_one(cls: Any, value: int | None, info: Any) -> int | None:
+    if value is not None and value < 1:
+        raise ValueError(f"{info.field_name} must be at least 1, got {value}")
+    return value
+
+
+def a_fraction(cls: Any, value: float | None, info: Any) -> float | None:
+    return fraction(info.field_name, value)
