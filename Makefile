@@ -32,7 +32,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed-run
 	touch $@
 
 # Each script prints one JSON line; the warehouse is a scratch database on CRM_WAREHOUSE_URL's server
-# (or the embedded PostgreSQL). About 10 minutes; see benchmarks/README.md.
+# (or the embedded PostgreSQL). About 12 minutes; see benchmarks/README.md.
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/hubspot_contacts_full_sync.py --contacts 200000
 	$(PY) benchmarks/memory_scaling.py --small 100000 --large 1000000
