@@ -25,7 +25,7 @@ if str(REPO_ROOT) not in sys.path:  # scripts run as `python benchmarks/x.py` fr
     sys.path.insert(0, str(REPO_ROOT))
 
 from crm_pipelines.core.embedded_pg import embedded_url  # noqa: E402
-from crm_pipelines.local.stack import free_port, restore_default_signals  # noqa: E402
+from crm_pipelines.local.stack import running_sandbox  # noqa: E402
 
 SANDBOX_TOKEN = "sandbox-hubspot-token"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -76,27 +76,12 @@ class SandboxProcess:
 def sandbox_process(counts: dict[str, int], config: dict[str, Any] | None = None) -> Iterator[SandboxProcess]:
     """`python -m crm_pipelines.sandbox` in its own process (its CPU is then its own) until the block ends."""
     counts_arg = ",".join(f"{k}={v}" for k, v in counts.items())
-    port = free_port()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(config or {}, fh)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crm_pipelines.sandbox", "--host", "127.0.0.1", "--port", str(port),
-         "--hubspot-counts", counts_arg, "--hubspot-config", fh.name],
-        stdout=subprocess.PIPE, text=True, preexec_fn=restore_default_signals, cwd=REPO_ROOT)
     try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if line.startswith("sandbox listening on"):
-                break
-        else:
-            raise RuntimeError(f"the sandbox exited with code {proc.wait()} before it was ready")
-        yield SandboxProcess(f"http://127.0.0.1:{port}", proc.pid)
+        with running_sandbox(["--hubspot-counts", counts_arg, "--hubspot-config", fh.name]) as (url, proc):
+            yield SandboxProcess(url, proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         os.unlink(fh.name)
 
 

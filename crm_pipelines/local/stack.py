@@ -33,13 +33,13 @@ def restore_default_signals() -> None:
 
 
 @contextmanager
-def sandbox_process(extra_args: list[str] | None = None) -> Iterator[str]:
-    """Run `python -m crm_pipelines.sandbox` until the block ends; yield its root URL."""
+def running_sandbox(extra_args: list[str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `python -m crm_pipelines.sandbox` until the block ends; yield its root URL and its process."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "crm_pipelines.sandbox", "--host", "127.0.0.1", "--port", str(port),
          *(extra_args or [])],
-        stdout=subprocess.PIPE, text=True, preexec_fn=restore_default_signals)
+        stdout=subprocess.PIPE, text=True, preexec_fn=restore_default_signals, cwd=REPO_ROOT)
     try:
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -47,13 +47,19 @@ def sandbox_process(extra_args: list[str] | None = None) -> Iterator[str]:
                 break
         else:
             raise RuntimeError(f"the CRM sandbox exited with code {proc.wait()} before it was ready")
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", proc
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def sandbox_process(extra_args: list[str] | None = None) -> Iterator[str]:
+    with running_sandbox(extra_args) as (url, _):
+        yield url
 
 
 def stack_environment(sandbox_url: str) -> dict[str, str]:
