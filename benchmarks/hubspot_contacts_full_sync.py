@@ -26,18 +26,27 @@ from crm_pipelines.sources.hubspot.resource import HubSpotResource
 
 
 def sync(sandbox_url: str, warehouse_url: str, batch_size: int, requests_per_10s: int = 0,
-         profile: str | None = None) -> tuple[dict, float]:
-    """One full refresh of hubspot/contacts through dagster.materialize: (its metadata, wall seconds)."""
+         profile: str | None = None, *, search_requests_per_s: int = 0, partition_range: tuple[str, str] | None = None,
+         **client: int) -> tuple[dict, float]:
+    """One sync of hubspot/contacts through dagster.materialize: (its metadata, wall seconds). A full
+    refresh (list endpoint), or with `partition_range` a single-run backfill of those days (search)."""
     spec = next(e for e in ENTITIES if e.name == "contacts")
     asset = build_entity_asset(spec, history_partitions())
     hubspot = HubSpotResource(base_url=f"{sandbox_url}/hubspot", access_token=SANDBOX_TOKEN,
-                              requests_per_10s=requests_per_10s, search_requests_per_s=0)
+                              requests_per_10s=requests_per_10s, search_requests_per_s=search_requests_per_s,
+                              **client)
+    if partition_range is None:
+        selection = {"partition_key": "2026-11-01"}
+        config = {"full_refresh": True, "batch_size": batch_size}
+    else:
+        selection = {"tags": {"dagster/asset_partition_range_start": partition_range[0],
+                              "dagster/asset_partition_range_end": partition_range[1]}}
+        config = {"batch_size": batch_size}
 
     def run():
         return materialize(
             [asset], resources={"hubspot": hubspot, "warehouse": Warehouse(url=warehouse_url)},
-            partition_key="2026-11-01",
-            run_config={"ops": {"hubspot__contacts": {"config": {"full_refresh": True, "batch_size": batch_size}}}})
+            run_config={"ops": {"hubspot__contacts": {"config": config}}}, **selection)
 
     started = time.perf_counter()
     if profile:

@@ -97,6 +97,7 @@ class HttpClient:
         self.retry = retry
         self.secrets = [s for s in secrets if s]
         self.stats = CallStats()
+        self._stats_lock = threading.Lock()
         self.log = logger or logging.getLogger(__name__)
         # Says why a normally retryable answer will not heal within a run (e.g. a daily quota): fail now.
         self.hopeless = hopeless
@@ -114,7 +115,8 @@ class HttpClient:
         for attempt in range(1, self.retry.max_attempts + 1):
             if limiter is not None:
                 limiter.acquire()
-            self.stats.api_calls += 1
+            with self._stats_lock:  # several request chains may share this client
+                self.stats.api_calls += 1
             try:
                 response = self._client.request(method, path, params=params, content=content, headers=headers)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
@@ -136,7 +138,8 @@ class HttpClient:
                     delay = self.retry.backoff(attempt)
             if attempt == self.retry.max_attempts:
                 break
-            self.stats.retries += 1
+            with self._stats_lock:
+                self.stats.retries += 1
             self.log.warning(self._redact(f"{method} {path}: {last_problem}; retry {attempt} in {delay:.2f}s"))
             time.sleep(delay)
         raise SourceApiError(self._redact(

@@ -8,6 +8,8 @@ with the GIL released, so PostgreSQL merges batch k while Python types batch k+1
 limit): decoding a page (orjson, httpx) holds the GIL, so against a source that answers at once the two
 threads take turns every switch interval and both run slower (200k contacts from the zero-latency
 sandbox: 6.8k records/s with it, 9.0k without; see benchmarks/README.md). Sources turn it on per client.
+`Prefetch.interleaved` keeps several independent request chains in flight (e.g. disjoint search windows)
+where one chain alone cannot use a rate budget: each chain waits its own latency, the budget is shared.
 """
 
 from __future__ import annotations
@@ -28,30 +30,61 @@ class Prefetch(Generic[T]):
 
     The source runs entirely in that thread; the consumer gets the same items in the same order, and the
     source's exception where it happened. `close()` (a failed load, say) stops the thread at its next item.
+    `Prefetch.interleaved` runs several sources at once instead.
     """
 
     def __init__(self, source: Iterable[T], depth: int, name: str = "prefetch"):
+        self._start([lambda: source], 1, depth, name)
+
+    @classmethod
+    def interleaved(cls, sources: Iterable[Callable[[], Iterable[T]]], workers: int, depth: int,
+                    name: str = "prefetch") -> Prefetch[T]:
+        """Items of every source, `workers` sources at a time, each in its own thread.
+
+        Each worker takes the next source when its current one ends (so uneven sources still keep every
+        worker busy); `sources` may be a generator that works out the next source when asked (one worker
+        at a time). Items of one source keep their order, sources interleave in arrival order. The first
+        exception, of a source or of `sources` itself, stops every worker and is raised to the consumer.
+        """
+        if workers < 1:
+            raise ValueError("interleaving needs at least one worker")
+        self = cls.__new__(cls)
+        self._start(sources, workers, depth, name)
+        return self
+
+    def _start(self, sources: Iterable[Callable[[], Iterable[T]]], workers: int, depth: int, name: str) -> None:
         if depth < 1:
             raise ValueError("prefetch depth must be at least 1")
         self._queue: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._done = False
-        self._thread = threading.Thread(target=self._run, args=(source,), name=name, daemon=True)
-        self._thread.start()
+        self._todo = iter(sources)
+        self._todo_lock = threading.Lock()
+        self._running = workers
+        self._threads = [threading.Thread(target=self._run, name=name if workers == 1 else f"{name} {k + 1}",
+                                          daemon=True) for k in range(workers)]
+        for thread in self._threads:
+            thread.start()
 
-    def _run(self, source: Iterable[T]) -> None:
-        iterator = iter(source)
+    def _next_source(self) -> Callable[[], Iterable[T]] | None:
+        with self._todo_lock:
+            return None if self._stop.is_set() else next(self._todo, None)
+
+    def _run(self) -> None:
         try:
-            for item in iterator:
-                if not self._put((_ITEM, item)):
-                    return
+            while (source := self._next_source()) is not None:
+                iterator = iter(source())
+                try:
+                    for item in iterator:
+                        if not self._put((_ITEM, item)):
+                            return
+                finally:
+                    close = getattr(iterator, "close", None)
+                    if close is not None:
+                        close()
             self._put((_END, None))
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, who re-raises it
             self._put((_ERROR, exc))
-        finally:
-            close = getattr(iterator, "close", None)
-            if close is not None:
-                close()
 
     def _put(self, entry: tuple[int, Any]) -> bool:
         while not self._stop.is_set():
@@ -66,26 +99,31 @@ class Prefetch(Generic[T]):
         return self
 
     def __next__(self) -> T:
-        if self._done:
-            raise StopIteration
-        kind, value = self._queue.get()
-        if kind == _ITEM:
-            return value
-        self._done = True
-        self._thread.join()
-        if kind == _ERROR:
-            raise value
+        while not self._done:
+            kind, value = self._queue.get()
+            if kind == _ITEM:
+                return value
+            if kind == _ERROR:
+                self.close()
+                raise value
+            self._running -= 1
+            if self._running == 0:
+                self._done = True
+                for thread in self._threads:
+                    thread.join()
         raise StopIteration
 
     def close(self, timeout: float = 30.0) -> None:
         self._done = True
         self._stop.set()
-        while True:  # unblock a producer waiting on a full queue
+        while True:  # unblock producers waiting on a full queue
             try:
                 self._queue.get_nowait()
             except queue.Empty:
                 break
-        self._thread.join(timeout)
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout)
 
 
 class SerialWorker:

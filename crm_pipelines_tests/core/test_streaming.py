@@ -74,3 +74,55 @@ def test_serial_worker_hands_back_a_jobs_exception_and_drain_swallows_it():
     worker.submit(lambda: 1 / 0)
     worker.drain()  # the caller is already failing: no second exception
     assert worker.wait() is None
+
+
+def test_interleaved_yields_every_item_of_every_source_each_in_order():
+    sources = [lambda k=k: iter(range(k * 1000, k * 1000 + 50 * (k + 1))) for k in range(7)]
+    got = list(Prefetch.interleaved(sources, workers=3, depth=4))
+    assert sorted(got) == sorted(i for k in range(7) for i in range(k * 1000, k * 1000 + 50 * (k + 1)))
+    for k in range(7):
+        mine = [i for i in got if k * 1000 <= i < (k + 1) * 1000]
+        assert mine == sorted(mine)
+    assert list(Prefetch.interleaved([], workers=2, depth=1)) == []
+
+
+def test_interleaved_runs_at_most_workers_sources_at_once():
+    lock, running, most = threading.Lock(), [0], [0]
+
+    def source():
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            for i in range(3):
+                threading.Event().wait(0.01)  # a request in flight
+                yield i
+        finally:
+            with lock:
+                running[0] -= 1
+
+    assert len(list(Prefetch.interleaved([source] * 8, workers=3, depth=2))) == 24
+    assert most[0] == 3
+
+
+def test_interleaved_raises_the_first_error_and_stops_the_other_workers():
+    produced = []
+
+    def endless():
+        for i in range(100_000):
+            produced.append(i)
+            yield i
+
+    def broken():
+        yield -1
+        raise RuntimeError("chain 2 broke")
+
+    pages = Prefetch.interleaved([endless, broken], workers=2, depth=1)
+    with pytest.raises(RuntimeError, match="chain 2 broke"):
+        for _ in pages:
+            pass
+    count = len(produced)
+    time.sleep(0.3)
+    assert len(produced) <= count + 2  # stopped, not drained to the end
+    with pytest.raises(ValueError):
+        Prefetch.interleaved([endless], workers=0, depth=1)

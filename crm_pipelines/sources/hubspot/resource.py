@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
+from functools import partial
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +14,7 @@ from dagster import Failure
 from pydantic import PrivateAttr, field_validator
 
 from crm_pipelines.core.http import HttpSourceResource, SlidingWindowLimiter, SourceApiError
+from crm_pipelines.core.streaming import Prefetch
 
 TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
 # Documented per-request maxima (API_SHAPES.md §1.3, §1.6, §1.9, §1.11).
@@ -19,6 +22,7 @@ _PAGE_MAXIMA = {"search_page_size": 200, "list_page_size": 100, "owners_page_siz
                 "association_batch_size": 1000}
 BATCH_READ_MAX = 100  # API_SHAPES.md §1.7
 NOT_FOUND = "OBJECT_NOT_FOUND"
+SKEW_ALLOWANCE_S = 0.08  # see _limiter
 
 
 class HubSpotResource(HttpSourceResource):
@@ -30,6 +34,9 @@ class HubSpotResource(HttpSourceResource):
     search_requests_per_s: int = 4
     search_page_size: int = 200
     search_result_cap: int = 10_000
+    # Search chains (hs_object_id ranges of one window) in flight at once, sharing the search budget:
+    # HubSpot answers a search in 150-800 ms, so one chain alone uses 1-6 of its 5 requests a second.
+    search_windows_in_flight: int = 3
     list_page_size: int = 100
     owners_page_size: int = 100
     association_batch_size: int = 1000
@@ -37,6 +44,7 @@ class HubSpotResource(HttpSourceResource):
     genius_user_object_type: str = "2-42119425"
 
     _limiters: dict[str, SlidingWindowLimiter | None] = PrivateAttr(default_factory=dict)
+    _limiters_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @field_validator(*_PAGE_MAXIMA)
     @classmethod
@@ -44,6 +52,13 @@ class HubSpotResource(HttpSourceResource):
         maximum = _PAGE_MAXIMA[info.field_name]
         if not 1 <= value <= maximum:
             raise ValueError(f"{info.field_name} must be 1..{maximum} (HubSpot's maximum), got {value}")
+        return value
+
+    @field_validator("search_windows_in_flight")
+    @classmethod
+    def _sane_in_flight(cls, value: int) -> int:
+        if not 1 <= value <= 16:
+            raise ValueError(f"search_windows_in_flight must be 1..16, got {value}")
         return value
 
     def setup_for_execution(self, context) -> None:
@@ -72,13 +87,20 @@ class HubSpotResource(HttpSourceResource):
         return 16 if self.requests_per_10s > 0 else 0
 
     def _limiter(self, name: str) -> SlidingWindowLimiter | None:
+        with self._limiters_lock:  # search chains run in threads: one limiter per budget, never two
+            return self._limiter_locked(name)
+
+    def _limiter_locked(self, name: str) -> SlidingWindowLimiter | None:
         if name not in self._limiters:
             calls, period = ((self.search_requests_per_s, 1.0) if name == "search"
                              else (self.requests_per_10s, 10.0))
-            # HubSpot counts a request when it arrives, we when we send it: a request delayed a little more
-            # than the one a window earlier would land 101st in HubSpot's window (a 429 seen in the
-            # rate-limit benchmark at 50 ms latency). A window 2 % longer absorbs that jitter.
-            self._limiters[name] = SlidingWindowLimiter(calls, period * 1.02) if calls > 0 else None
+            # HubSpot counts a request when it gets to it, we when we send it: if request k was delayed more
+            # than request k + calls (thread scheduling here, queueing there), the two land closer than we
+            # sent them. The window is longer by what such delays add up to: at most ~70 ms measured in
+            # the rate-limit benchmark (send 39 ms, server-side 30 ms), and 2 % on the ten-secondly window
+            # (six 429s a minute at 50 ms latency without it).
+            self._limiters[name] = (SlidingWindowLimiter(calls, period + max(0.02 * period, SKEW_ALLOWANCE_S))
+                                    if calls > 0 else None)
         return self._limiters[name]
 
     def _get(self, path: str, params: dict[str, Any]) -> Any:
@@ -119,29 +141,100 @@ class HubSpotResource(HttpSourceResource):
 
     def search_modified(self, object_type: str, properties: Sequence[str], modified_property: str,
                         start: dt.datetime, end: dt.datetime) -> Iterator[list[dict[str, Any]]]:
-        """Records with start <= modified < end, by keyset on hs_object_id.
+        """Records with start <= modified < end, by keyset on hs_object_id; several id ranges in flight.
+
+        A search request waits its latency (150-800 ms at HubSpot) while the search budget would allow
+        the next one, so one chain of requests alone cannot use the budget. The first page says how many
+        records the window holds (`total`); a window with at least two pages left per chain in flight is
+        cut into consecutive id ranges of about equal counts (`_id_ranges`), and up to
+        `search_windows_in_flight` of them are paged at once, sharing the one search limiter. A smaller
+        window costs no request more than one chain.
+        """
+        path = f"/crm/v3/objects/{object_type}/search"
+        base_filters = _window_filters(modified_property, start, end)
+        first = self._search_page(path, properties, base_filters, None, None)
+        results = _results(first, path)
+        if results:
+            yield results
+        next_after = _next_after(first)
+        if next_after is None:
+            return
+        if not results:  # an empty page with a cursor: the one chain knows how to go on by offset
+            yield from self._search_chain(path, properties, base_filters, after=next_after)
+            return
+        last_id = str(results[-1]["id"])
+        total, in_flight = first.get("total"), self.search_windows_in_flight
+        left = total - len(results) if isinstance(total, int) else 0
+        page = self.search_page_size
+        widest = (self.search_result_cap - 1) // page  # pages one range query can reach below the cap
+        if in_flight <= 1 or left < 2 * in_flight * page or widest < 2:
+            yield from self._search_chain(path, properties, base_filters, last_id=last_id)
+            return
+        # Two ranges per chain in flight, so a chain that finishes early takes another instead of idling;
+        # whole pages per range, at most what one query can page through (the cap).
+        pages_per_range = min(max(-(-left // (2 * in_flight * page)), 2), widest)
+        chains = (partial(self._search_chain, path, properties, base_filters + bounds, first_page=first_page)
+                  for bounds, first_page in self._id_ranges(path, properties, base_filters, last_id,
+                                                            pages_per_range * page))
+        pages = Prefetch.interleaved(chains, workers=in_flight, depth=2 * in_flight, name=f"search {object_type}")
+        try:
+            yield from pages
+        finally:
+            pages.close()
+
+    def _id_ranges(self, path: str, properties: Sequence[str], base_filters: list[dict[str, str]], last_id: str,
+                   ids_per_range: int) -> Iterator[tuple[list[dict[str, str]], list[dict[str, Any]] | None]]:
+        """Consecutive hs_object_id ranges above `last_id` of about `ids_per_range` records each, as
+        (bounds, the range's first page if already read).
+
+        A range ends where HubSpot's own order puts the record at offset `ids_per_range` of the rest, so
+        the ranges follow HubSpot's order and density: ids are far from uniform (they jumped from 5 to
+        11-12 digits at HubSpot), and comparing them as text or as numbers (API_SHAPES §1.6) cannot make
+        ranges overlap or leave a gap. The request that finds a boundary reads a whole page from there,
+        which is the next range's first page: boundaries cost no request of their own. Generated lazily,
+        one range at a time; a record modified mid-sync keeps its id, so it stays in its range.
+        """
+        lower = {"propertyName": "hs_object_id", "operator": "GT", "value": last_id}
+        first_page: list[dict[str, Any]] | None = None
+        while True:
+            data = self._search_page(path, properties, [*base_filters, lower], None, str(ids_per_range))
+            following = _results(data, path)
+            if not following:
+                yield [lower], first_page
+                return
+            upper = str(following[0]["id"])
+            yield [lower, {"propertyName": "hs_object_id", "operator": "LT", "value": upper}], first_page
+            lower = {"propertyName": "hs_object_id", "operator": "GTE", "value": upper}
+            first_page = following
+
+    def _search_page(self, path: str, properties: Sequence[str], filters: list[dict[str, str]],
+                     last_id: str | None, after: str | None) -> Any:
+        if last_id is not None:
+            filters = [*filters, {"propertyName": "hs_object_id", "operator": "GT", "value": last_id}]
+        body: dict[str, Any] = {
+            "filterGroups": [{"filters": filters}],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "properties": list(properties),
+            "limit": self.search_page_size,
+        }
+        if after is not None:
+            body["after"] = after
+        return self.http.request_json("POST", path, json=body, limiter=self._limiter("search"))[1]
+
+    def _search_chain(self, path: str, properties: Sequence[str], filters: list[dict[str, str]], *,
+                      last_id: str | None = None, after: str | None = None,
+                      first_page: list[dict[str, Any]] | None = None) -> Iterator[list[dict[str, Any]]]:
+        """One filtered search, by keyset on hs_object_id (from after `first_page`, when given).
 
         Every page is a fresh query "hs_object_id > last id" instead of an offset: a record that moves out
         of the window mid-sync cannot shift later records past an offset, and no query ever reaches the
         10,000-result cap. An empty page that still carries a cursor continues that query by offset.
         """
-        path = f"/crm/v3/objects/{object_type}/search"
-        base_filters = _window_filters(modified_property, start, end)
-        last_id: str | None = None
-        after: str | None = None
+        if first_page:
+            yield first_page
+            last_id = str(first_page[-1]["id"])
         while True:
-            filters = list(base_filters)
-            if last_id is not None:
-                filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": last_id})
-            body: dict[str, Any] = {
-                "filterGroups": [{"filters": filters}],
-                "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
-                "properties": list(properties),
-                "limit": self.search_page_size,
-            }
-            if after is not None:
-                body["after"] = after
-            data = self.http.request_json("POST", path, json=body, limiter=self._limiter("search"))[1]
+            data = self._search_page(path, properties, filters, last_id, after)
             results = _results(data, path)
             if results:
                 yield results
