@@ -4,9 +4,9 @@ Two endpoints, two budgets (API_SHAPES §1.12):
 - `--endpoint list`: a full refresh through the list endpoint, under the rolling ten-secondly limit
   (`--limit`, default 100 per 10 s); ceiling = limit x 100 records per page.
 - `--endpoint search`: a single-run backfill of every day the sandbox's records were modified in, through
-  search, under search's own per-second limit (`--search-per-second`, default 10, i.e. the same 100
-  requests per 10 s; HubSpot's is 5); ceiling = limit x 200 records per page. The window is split into
-  hs_object_id ranges, `--in-flight` of them paged at once (the resource's `search_windows_in_flight`).
+  search, under search's own per-second limit (`--search-per-second`, default 5 as at HubSpot; 10 is the
+  ten-secondly 100 per 10 s as a one-second budget); ceiling = limit x 200 records per page. The window
+  is split into hs_object_id ranges, `--in-flight` of them paged at once (`search_windows_in_flight`).
 The sandbox answers every request after `--latency-ms` (default 150); the client's own limiter is set to
 the sandbox's limit. The sync is sized to last about `--seconds` at the ceiling. Prints one JSON line.
 
@@ -31,9 +31,9 @@ def main() -> None:
     parser.add_argument("--endpoint", choices=("list", "search"), default="list")
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--limit", type=int, default=100, help="the sandbox's ten-secondly limit")
-    parser.add_argument("--search-per-second", type=int, default=10, help="the sandbox's search limit")
+    parser.add_argument("--search-per-second", type=int, default=5, help="the sandbox's search limit (HubSpot's)")
     parser.add_argument("--latency-ms", type=float, default=150.0)
-    parser.add_argument("--in-flight", type=int, default=3, help="search ranges paged at once")
+    parser.add_argument("--in-flight", type=int, default=4, help="search ranges paged at once (the resource default)")
     args = parser.parse_args()
 
     search = args.endpoint == "search"

@@ -36,7 +36,7 @@ class HubSpotResource(HttpSourceResource):
     search_result_cap: int = 10_000
     # Search chains (hs_object_id ranges of one window) in flight at once, sharing the search budget:
     # HubSpot answers a search in 150-800 ms, so one chain alone uses 1-6 of its 5 requests a second.
-    search_windows_in_flight: int = 3
+    search_windows_in_flight: int = 4
     list_page_size: int = 100
     owners_page_size: int = 100
     association_batch_size: int = 1000
