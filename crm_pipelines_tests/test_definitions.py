@@ -68,3 +68,5 @@ def test_bad_resource_config_names_the_setting():
         HubSpotResource(access_token="x", search_page_size=500)
     with pytest.raises(Exception, match="base_url"):
         HubSpotResource(access_token="x", base_url="api.hubapi.com")
+    with pytest.raises(Exception, match="search_windows_in_flight must be between 1 and 16, got 0"):
+        HubSpotResource(access_token="x", search_windows_in_flight=0)

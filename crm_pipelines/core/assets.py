@@ -19,7 +19,7 @@ from dagster import (
 )
 from pydantic import Field, field_validator
 
-from crm_pipelines.core.config_rules import at_least_one
+from crm_pipelines.core.config_rules import at_least_one, between
 from crm_pipelines.core.checks import Reconciliation, Thresholds, check_results, check_specs
 from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
 from crm_pipelines.core.report import SyncReport
@@ -39,12 +39,7 @@ class EntityRunConfig(Config):
 
     _limit_is_positive = field_validator("limit")(at_least_one)
 
-    @field_validator("batch_size")
-    @classmethod
-    def _sane_batch(cls, value: int) -> int:
-        if not 1 <= value <= 200_000:
-            raise ValueError(f"batch_size must be between 1 and 200000, got {value}")
-        return value
+    _sane_batch = field_validator("batch_size")(between(1, 200_000))
 
 
 def history_partitions() -> DailyPartitionsDefinition:

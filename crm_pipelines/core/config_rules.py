@@ -20,3 +20,12 @@ def at_least_one(cls: Any, value: int | None, info: Any) -> int | None:
 
 def a_fraction(cls: Any, value: float | None, info: Any) -> float | None:
     return fraction(info.field_name, value)
+
+
+def between(low: int, high: int):
+    """A validator of whole numbers from `low` to `high`: `field_validator("x")(between(1, 16))`."""
+    def check(cls: Any, value: int | None, info: Any) -> int | None:
+        if value is not None and not low <= value <= high:
+            raise ValueError(f"{info.field_name} must be between {low} and {high}, got {value}")
+        return value
+    return check

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from dagster import Failure
 from pydantic import PrivateAttr, field_validator
 
+from crm_pipelines.core.config_rules import between
 from crm_pipelines.core.http import HttpSourceResource, SlidingWindowLimiter, SourceApiError
 from crm_pipelines.core.streaming import Prefetch
 
@@ -22,6 +23,7 @@ _PAGE_MAXIMA = {"search_page_size": 200, "list_page_size": 100, "owners_page_siz
                 "association_batch_size": 1000}
 BATCH_READ_MAX = 100  # API_SHAPES.md §1.7
 NOT_FOUND = "OBJECT_NOT_FOUND"
+_START: tuple[str | None, str | None] = (None, None)  # a search cursor: (last id read, offset)
 SKEW_ALLOWANCE_S = 0.08  # see _limiter
 
 
@@ -54,12 +56,7 @@ class HubSpotResource(HttpSourceResource):
             raise ValueError(f"{info.field_name} must be 1..{maximum} (HubSpot's maximum), got {value}")
         return value
 
-    @field_validator("search_windows_in_flight")
-    @classmethod
-    def _sane_in_flight(cls, value: int) -> int:
-        if not 1 <= value <= 16:
-            raise ValueError(f"search_windows_in_flight must be 1..16, got {value}")
-        return value
+    _sane_in_flight = field_validator("search_windows_in_flight")(between(1, 16))
 
     def setup_for_execution(self, context) -> None:
         if not self.access_token.strip():
@@ -152,23 +149,20 @@ class HubSpotResource(HttpSourceResource):
         """
         path = f"/crm/v3/objects/{object_type}/search"
         base_filters = _window_filters(modified_property, start, end)
-        first = self._search_page(path, properties, base_filters, None, None)
-        results = _results(first, path)
+        first = self._search_page(path, properties, base_filters, _START)
+        results, cursor = self._follow(path, first, _START)
         if results:
             yield results
-        next_after = _next_after(first)
-        if next_after is None:
+        if cursor is None:
             return
-        if not results:  # an empty page with a cursor: the one chain knows how to go on by offset
-            yield from self._search_chain(path, properties, base_filters, after=next_after)
-            return
-        last_id = str(results[-1]["id"])
+        last_id, after = cursor
         total, in_flight = first.get("total"), self.search_windows_in_flight
         left = total - len(results) if isinstance(total, int) else 0
         page = self.search_page_size
         widest = (self.search_result_cap - 1) // page  # pages one range query can reach below the cap
-        if in_flight <= 1 or left < 2 * in_flight * page or widest < 2:
-            yield from self._search_chain(path, properties, base_filters, last_id=last_id)
+        # (an empty page with a cursor goes on by offset: that is the one chain's business)
+        if in_flight <= 1 or after is not None or left < 2 * in_flight * page or widest < 2:
+            yield from self._search_chain(path, properties, base_filters, cursor)
             return
         # Two ranges per chain in flight, so a chain that finishes early takes another instead of idling;
         # whole pages per range, at most what one query can page through (the cap).
@@ -197,7 +191,7 @@ class HubSpotResource(HttpSourceResource):
         lower = {"propertyName": "hs_object_id", "operator": "GT", "value": last_id}
         first_page: list[dict[str, Any]] | None = None
         while True:
-            data = self._search_page(path, properties, [*base_filters, lower], None, str(ids_per_range))
+            data = self._search_page(path, properties, [*base_filters, lower], (None, str(ids_per_range)))
             following = _results(data, path)
             if not following:
                 yield [lower], first_page
@@ -208,7 +202,9 @@ class HubSpotResource(HttpSourceResource):
             first_page = following
 
     def _search_page(self, path: str, properties: Sequence[str], filters: list[dict[str, str]],
-                     last_id: str | None, after: str | None) -> Any:
+                     cursor: tuple[str | None, str | None]) -> Any:
+        """One page of a search sorted by hs_object_id, from after `cursor` = (last id read, offset)."""
+        last_id, after = cursor
         if last_id is not None:
             filters = [*filters, {"propertyName": "hs_object_id", "operator": "GT", "value": last_id}]
         body: dict[str, Any] = {
@@ -221,33 +217,37 @@ class HubSpotResource(HttpSourceResource):
             body["after"] = after
         return self.http.request_json("POST", path, json=body, limiter=self._limiter("search"))[1]
 
-    def _search_chain(self, path: str, properties: Sequence[str], filters: list[dict[str, str]], *,
-                      last_id: str | None = None, after: str | None = None,
-                      first_page: list[dict[str, Any]] | None = None) -> Iterator[list[dict[str, Any]]]:
-        """One filtered search, by keyset on hs_object_id (from after `first_page`, when given).
+    def _follow(self, path: str, data: Any, cursor: tuple[str | None, str | None],
+                ) -> tuple[list[dict[str, Any]], tuple[str | None, str | None] | None]:
+        """A search page's records and the cursor of the next page (None: the query has ended).
 
-        Every page is a fresh query "hs_object_id > last id" instead of an offset: a record that moves out
-        of the window mid-sync cannot shift later records past an offset, and no query ever reaches the
-        10,000-result cap. An empty page that still carries a cursor continues that query by offset.
+        The next page is a fresh query "hs_object_id > last id" instead of an offset: a record that moves
+        out of the window mid-sync cannot shift later records past an offset, and no query ever reaches
+        the 10,000-result cap. An empty page that still carries a cursor continues that query by offset.
         """
+        results = _results(data, path)
+        next_after = _next_after(data)
+        if next_after is None:
+            return results, None
+        if results:
+            return results, (str(results[-1]["id"]), None)
+        if int(next_after) + self.search_page_size > self.search_result_cap:
+            raise SourceApiError(f"POST {path}: empty pages with a cursor up to the {self.search_result_cap}"
+                                 "-result cap; refusing to stop silently")
+        return results, (cursor[0], next_after)
+
+    def _search_chain(self, path: str, properties: Sequence[str], filters: list[dict[str, str]],
+                      cursor: tuple[str | None, str | None] | None = None, *,
+                      first_page: list[dict[str, Any]] | None = None) -> Iterator[list[dict[str, Any]]]:
+        """One filtered search paged by keyset (`_follow`), from `cursor` or from after `first_page`."""
         if first_page:
             yield first_page
-            last_id = str(first_page[-1]["id"])
-        while True:
-            data = self._search_page(path, properties, filters, last_id, after)
-            results = _results(data, path)
+            cursor = (str(first_page[-1]["id"]), None)
+        cursor = cursor or _START
+        while cursor is not None:
+            results, cursor = self._follow(path, self._search_page(path, properties, filters, cursor), cursor)
             if results:
                 yield results
-            next_after = _next_after(data)
-            if next_after is None:
-                return
-            if results:
-                last_id, after = str(results[-1]["id"]), None
-            elif int(next_after) + self.search_page_size > self.search_result_cap:
-                raise SourceApiError(f"POST {path}: empty pages with a cursor up to the {self.search_result_cap}"
-                                     "-result cap; refusing to stop silently")
-            else:
-                after = next_after
 
     def associations(self, from_type: str, to_type: str, from_ids: Sequence[str]) -> AssociationListing:
         """All targets of each from-id (following HubSpot's per-id paging).

@@ -92,3 +92,19 @@ def test_one_failing_chain_fails_the_run_and_keeps_nothing(control, sandbox, war
     assert not result.success
     assert "HTTP 500" in failure_text(result)
     assert db.execute("SELECT count(*) FROM hubspot.contacts").fetchone()[0] == 0
+
+
+def test_chains_in_flight_share_one_search_budget(control, sandbox, warehouse, db):
+    """Paced as in production (the fetch-ahead thread over the chains): the chains together stay within
+    the client's budget of 10 a second, below the sandbox's 12, so HubSpot never answers 429."""
+    control.reset(latency_ms=20, search_per_second=12)
+    client = client_for(sandbox.hubspot_url, search_page_size=20, search_windows_in_flight=3,
+                        search_requests_per_s=10, requests_per_10s=100)
+    assert client.fetch_ahead_pages() > 0
+    _, meta = sync("contacts", client, warehouse, tags=RANGE_TAGS)
+    assert_exact(db, control)
+    log = search_log(control)
+    assert len(log) > 40
+    assert {e["status"] for e in log} == {200}
+    assert max_overlap(log) >= 2
+    assert meta["retries"] == 0
