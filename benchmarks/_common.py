@@ -176,5 +176,6 @@ def as_url(conninfo: str, password_placeholder: str | None = None) -> str:
     password = f":{quote(secret, safe='')}" if secret else ""
     host, port, dbname = info.get("host") or "", info.get("port") or "5432", info["dbname"]
     if host.startswith("/"):  # a Unix socket directory (the embedded server)
-        return f"postgresql://{user}{password}@/{dbname}?host={quote(host, safe='')}&port={port}"
+        # dlt wants a host in the URL; libpq lets the query's `host` (the socket directory) override it.
+        return f"postgresql://{user}{password}@localhost:{port}/{dbname}?host={quote(host, safe='')}"
     return f"postgresql://{user}{password}@{host}:{port}/{dbname}"

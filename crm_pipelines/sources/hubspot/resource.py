@@ -183,10 +183,13 @@ class HubSpotResource(HttpSourceResource):
 
         A range ends where HubSpot's own order puts the record at offset `ids_per_range` of the rest, so
         the ranges follow HubSpot's order and density: ids are far from uniform (they jumped from 5 to
-        11-12 digits at HubSpot), and comparing them as text or as numbers (API_SHAPES §1.6) cannot make
-        ranges overlap or leave a gap. The request that finds a boundary reads a whole page from there,
-        which is the next range's first page: boundaries cost no request of their own. Generated lazily,
-        one range at a time; a record modified mid-sync keeps its id, so it stays in its range.
+        11-12 digits at HubSpot). Ranges that share their bounds and are open at both ends leave no gap
+        under any order, so comparing ids as text or as numbers (API_SHAPES §1.6) cannot lose a record;
+        only if HubSpot sorted one way and compared the other could two ranges overlap, and a record read
+        twice is deduplicated per batch and upserted idempotently. The request that finds a boundary
+        reads a whole page from there, which is the next range's first page: boundaries cost no request of
+        their own. Generated lazily, one range at a time; a record modified mid-sync keeps its id, so it
+        stays in its range.
         """
         lower = {"propertyName": "hs_object_id", "operator": "GT", "value": last_id}
         first_page: list[dict[str, Any]] | None = None
