@@ -5,7 +5,7 @@ import datetime as dt
 import os
 from functools import partial
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from dagster import (
     AssetExecutionContext,
@@ -129,14 +129,19 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
                 if records:
                     valid, quarantined = split_valid(spec, spec.process(records))
                     prepared = session.prepare(valid)
+                    del valid  # its `_raw` column holds the records
                     report.quarantined += len(quarantined)
                     report.keep_sample([q.as_dict() for q in quarantined])
                     if reconcile is not None:
                         quarantined_in_window += [q.source_id for q in quarantined if q.source_id is not None
                                                   and q.source_updated_at is not None
                                                   and reconcile.start <= q.source_updated_at < reconcile.end]
+                # The loader keeps only what each page proves, not its records: the raw records of the
+                # batch being loaded need not stay in memory beside the next batch's.
+                evidence = [_evidence(spec, page) for page in pages]
+                del records, pages
                 _count(context, spec, report, loader.submit(
-                    partial(_apply, session, spec, pages, prepared, quarantined, config.limit is None)))
+                    partial(_apply, session, evidence, prepared, quarantined, config.limit is None)))
             _count(context, spec, report, loader.wait())
         except BaseException:
             loader.drain()  # the connection must be idle before the session rolls back
@@ -155,17 +160,31 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
     return report, reconciliation
 
 
-def _apply(session: Any, spec: EntitySpec, pages: list[Page], prepared: Any, quarantined: list[Any],
+class Evidence(NamedTuple):
+    """What a page proves about deletions, without its records."""
+
+    deleted_keys: list[tuple[Any, ...]]
+    replaces: tuple[str, list[Any], list[tuple[str, ...]]] | None  # column, scope values, keys the page holds
+
+
+def _evidence(spec: EntitySpec, page: Page) -> Evidence:
+    if page.replaces is None:
+        return Evidence(page.deleted_keys, None)
+    seen = [tuple(str(r.get(k)) for k in spec.key) for r in page.records]
+    return Evidence(page.deleted_keys, (*page.replaces, seen))
+
+
+def _apply(session: Any, evidence: list[Evidence], prepared: Any, quarantined: list[Any],
            complete: bool) -> tuple[int, int, int]:
     """One batch's database work, in the order a page's evidence must be applied: load, quarantine, delete."""
     created, updated = session.load_prepared(prepared) if prepared is not None else (0, 0)
     session.quarantine(quarantined)
     deleted = 0
-    for page in pages:
+    for page in evidence:
         deleted += session.soft_delete(page.deleted_keys)
         if page.replaces is not None and complete:
-            seen = [tuple(str(r.get(k)) for k in spec.key) for r in page.records]
-            deleted += session.replace_scope(page.replaces[0], page.replaces[1], seen)
+            column, values, seen = page.replaces
+            deleted += session.replace_scope(column, values, seen)
     return created, updated, deleted
 
 
