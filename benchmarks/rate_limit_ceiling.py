@@ -16,6 +16,7 @@ the sandbox's limit. The sync is sized to last about `--seconds` at the ceiling.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import math
 
 from _common import ONLY_CONTACTS, CpuMeter, emit, sandbox_process, scratch_database
@@ -42,7 +43,7 @@ def main() -> None:
     config = {"ten_secondly_limit": args.limit, "search_per_second": args.search_per_second,
               "latency_ms": args.latency_ms, "modified_start": f"{MODIFIED[0]}T00:00:00Z",
               "modified_end": f"{MODIFIED[1]}T00:00:00Z"}
-    last_day = f"{MODIFIED[1][:-2]}{int(MODIFIED[1][-2:]) - 1:02d}"
+    last_day = (dt.date.fromisoformat(MODIFIED[1]) - dt.timedelta(days=1)).isoformat()
     with scratch_database("ratelimit") as url, \
             sandbox_process({"contacts": contacts, **ONLY_CONTACTS}, config) as sandbox:
         with CpuMeter(url, sandbox.pid) as meter:

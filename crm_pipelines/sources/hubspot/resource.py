@@ -85,20 +85,17 @@ class HubSpotResource(HttpSourceResource):
 
     def _limiter(self, name: str) -> SlidingWindowLimiter | None:
         with self._limiters_lock:  # search chains run in threads: one limiter per budget, never two
-            return self._limiter_locked(name)
-
-    def _limiter_locked(self, name: str) -> SlidingWindowLimiter | None:
-        if name not in self._limiters:
-            calls, period = ((self.search_requests_per_s, 1.0) if name == "search"
-                             else (self.requests_per_10s, 10.0))
-            # HubSpot counts a request when it gets to it, we when we send it: if request k was delayed more
-            # than request k + calls (thread scheduling here, queueing there), the two land closer than we
-            # sent them. The window is longer by what such delays add up to: at most ~70 ms measured in
-            # the rate-limit benchmark (send 39 ms, server-side 30 ms), and 2 % on the ten-secondly window
-            # (six 429s a minute at 50 ms latency without it).
-            self._limiters[name] = (SlidingWindowLimiter(calls, period + max(0.02 * period, SKEW_ALLOWANCE_S))
-                                    if calls > 0 else None)
-        return self._limiters[name]
+            if name not in self._limiters:
+                calls, period = ((self.search_requests_per_s, 1.0) if name == "search"
+                                 else (self.requests_per_10s, 10.0))
+                # HubSpot counts a request when it gets to it, we when we send it: if request k was delayed
+                # more than request k + calls (thread scheduling here, queueing there), the two land closer
+                # than we sent them. The window is longer by what such delays add up to: at most ~70 ms
+                # measured in the rate-limit benchmark (send 39 ms, server-side 30 ms), and 2 % on the
+                # ten-secondly window (six 429s a minute at 50 ms latency without it).
+                window = period + max(0.02 * period, SKEW_ALLOWANCE_S)
+                self._limiters[name] = SlidingWindowLimiter(calls, window) if calls > 0 else None
+            return self._limiters[name]
 
     def _get(self, path: str, params: dict[str, Any]) -> Any:
         return self.http.request_json("GET", path, params=params, limiter=self._limiter("general"))[1]
