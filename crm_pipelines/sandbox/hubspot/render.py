@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..kit.generate.timefmt import iso_ms
 from .schema import PropSpec
-from .timefmt import iso_ms
 from .values import GENERATORS, NULL_RATE, PICKERS, Batch, Picked
 
 if TYPE_CHECKING:

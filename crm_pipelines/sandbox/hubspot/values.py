@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from . import pooled, pools
-from .hashing import below, derive, record_hash, salt, unit
+from ..kit.generate import pooled, pools
+from ..kit.generate.hashing import below, derive, record_hash, salt, unit
+from ..kit.generate.timefmt import day_names, iso_ms
 from .schema import PropSpec
-from .timefmt import day_names, iso_ms
 
 if TYPE_CHECKING:
     from .tables import Table
