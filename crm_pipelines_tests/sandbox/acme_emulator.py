@@ -6,7 +6,8 @@ import numpy as np
 
 from crm_pipelines.sandbox.kit import Emulator, EmulatorConfig, EmulatorSpec, FaultVocabulary
 from crm_pipelines.sandbox.kit.generate import pooled
-from crm_pipelines.sandbox.kit.generate.hashing import below, record_hash
+from crm_pipelines.sandbox.kit.generate.batch import Batch
+from crm_pipelines.sandbox.kit.generate.hashing import below
 from crm_pipelines.sandbox.kit.generate.tables import Dataset, Table
 from crm_pipelines.sandbox.kit.generate.timefmt import iso_ms, require_ms
 
@@ -27,13 +28,13 @@ class AcmeData(Dataset):
             self.tables[key] = Table(key, n, cfg.seed, start, end, archived_rate=0.05)
 
     def records(self, key: str, idx: np.ndarray) -> list[dict]:
-        t = self.tables[key]
-        h = record_hash(t.ids[idx], t.version[idx], t.salt)
-        first, last, email = pooled.persons(0.02)
-        pick = below(h, 7, len(email))
-        return [{"id": int(i), "name": f"{a} {b}", "email": e, "updated": u}
-                for i, a, b, e, u in zip(t.ids[idx].tolist(), first[pick], last[pick], email[pick],
-                                         iso_ms(t.modified[idx]))]
+        b = Batch(self.tables[key], idx)
+        first, last, email = pooled.persons(0.02)  # (name, matching email) pools, 2 % invalid emails
+        who = b.person()
+        tier = below(b.h("tier"), 3, 3)  # a hash per record and name; a "touch" mutation changes it
+        return [{"id": i, "name": f"{f} {s}", "email": e, "tier": ["bronze", "silver", "gold"][t], "updated": u}
+                for i, f, s, e, t, u in zip(b.ids.tolist(), first[who], last[who], email[who], tier.tolist(),
+                                            iso_ms(b.modified))]
 
 
 class AcmeEmulator(Emulator):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..kit.generate import pools
+from ..kit.generate.batch import Batch
 from ..kit.generate.hashing import below, unit
 from ..kit.generate.pooled import persons
 from ..kit.generate.timefmt import iso_ms
 from .tables import Table
-from .values import Batch
 
 _TEAM_IDS = [str(101 + i) for i in range(len(pools.OWNER_TEAMS))]
 

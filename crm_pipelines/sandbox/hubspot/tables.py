@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..kit.generate.hashing import salt
+from ..kit.generate.batch import Batch
 from ..kit.generate.tables import Table as BaseTable
 from ..kit.generate.timefmt import require_ms
 from .config import HubSpotConfig
 from .render import render_records
 from .schema import ObjectSpec
-from .values import Batch, column, hash_names
+from .values import column, hash_names
 
 
 @dataclass
@@ -33,8 +33,7 @@ class Table(BaseTable):
                          float(cfg.archived_rate), int(cfg.same_timestamp_burst))
         self.spec = spec
         self.ctx = ctx
-        self.hash_cols = hash_names(spec.props if spec else [])
-        self.hash_salts = np.array([salt(name) for name in self.hash_cols], dtype=np.uint64)
+        self.hash_columns(hash_names(spec.props if spec else []))
         self.plans: dict[tuple[str, ...], object] = {}  # render plans per property list (render.py)
 
     def column(self, idx: np.ndarray, name: str) -> list:

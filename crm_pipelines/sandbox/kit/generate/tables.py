@@ -60,6 +60,13 @@ class Table:
         self.version = np.zeros(n, dtype=np.int32)
         # Values written through the control API ("set" mutations) win over generated ones.
         self.overlay: dict[int, dict[str, str | None]] = {}
+        self.hash_cols: dict[str, int] = {}
+        self.hash_salts = np.zeros(0, dtype=np.uint64)
+
+    def hash_columns(self, names: list[str]) -> None:
+        """Names whose per-record hashes a `Batch` computes together, as one matrix."""
+        self.hash_cols = {name: k for k, name in enumerate(dict.fromkeys(names))}
+        self.hash_salts = np.array([salt(name) for name in self.hash_cols], dtype=np.uint64)
 
     @property
     def n(self) -> int:
