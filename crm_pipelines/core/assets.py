@@ -23,6 +23,7 @@ from crm_pipelines.core.config_rules import at_least_one, between
 from crm_pipelines.core.checks import Reconciliation, Thresholds, check_results, check_specs
 from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
 from crm_pipelines.core.report import SyncReport
+from crm_pipelines.core.resource import SourceClient, fetch_ahead_pages
 from crm_pipelines.core.streaming import Prefetch, SerialWorker
 from crm_pipelines.core.validation import split_valid
 
@@ -97,7 +98,7 @@ def _window(context: AssetExecutionContext, spec: EntitySpec, config: EntityRunC
     return FetchWindow(start=time_window.start - spec.lookback, end=time_window.end)
 
 
-def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, warehouse: Any,
+def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: SourceClient, warehouse: Any,
                 window: FetchWindow, config: EntityRunConfig, reconcile: FetchWindow | None = None,
                 ) -> tuple[SyncReport, Reconciliation | None]:
     """Stream pages -> process -> validate -> load, batch by batch, inside one warehouse transaction.
@@ -109,6 +110,9 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
     (the partition window without lookback), the source's count for it is compared with the warehouse's
     rows plus the records this run quarantined from that window.
     """
+    if not isinstance(client, SourceClient):
+        raise TypeError(f"{spec.table}: resource {spec.resource_key!r} ({type(client).__name__}) has no "
+                        "call_stats(); see crm_pipelines.core.resource")
     report = SyncReport(window=window)
     reconciliation = None
     quarantined_in_window: list[str] = []
@@ -116,7 +120,7 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
     calls_before, retries_before = stats.api_calls, stats.retries
     with warehouse.session(spec, context.run_id, dry_run=config.dry_run) as session:
         source = spec.fetch(client, FetchRequest(window, warehouse.read_keys))
-        ahead = getattr(client, "fetch_ahead_pages", lambda: 0)()
+        ahead = fetch_ahead_pages(client)
         # A limited run stops early: reading ahead would spend API calls on pages it never uses.
         if ahead and config.limit is None:
             source = Prefetch(source, ahead, name=f"fetch {spec.table}")

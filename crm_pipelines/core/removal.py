@@ -26,6 +26,7 @@ from pydantic import Field, field_validator
 
 from crm_pipelines.core.config_rules import a_fraction, at_least_one
 from crm_pipelines.core.entity import EntitySpec
+from crm_pipelines.core.resource import SourceClient
 
 SAMPLE_IDS = 20
 
@@ -121,7 +122,7 @@ def build_removal_asset(spec: RemovalSpec, entity_spec: EntitySpec) -> AssetsDef
     return _removal
 
 
-def run_removal(context: AssetExecutionContext, spec: RemovalSpec, entity_spec: EntitySpec, client: Any,
+def run_removal(context: AssetExecutionContext, spec: RemovalSpec, entity_spec: EntitySpec, client: SourceClient,
                 warehouse: Any, config: RemovalRunConfig) -> RemovalReport:
     report = RemovalReport(started=time.monotonic(), dry_run=config.dry_run)
     stats = client.call_stats()
