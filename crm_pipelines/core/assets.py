@@ -109,6 +109,12 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
     connection. With `reconcile`
     (the partition window without lookback), the source's count for it is compared with the warehouse's
     rows plus the records this run quarantined from that window.
+
+    Deletions come from three kinds of evidence: keys a page reports deleted (`Page.deleted_keys`), a
+    page's complete current set for some scopes (`Page.replaces`, within the page), and, for an entity
+    that `deletes_unseen`, the whole run: every key it read is staged in the transaction, and a complete
+    read (no window, no limit, no error) soft-deletes the rows it did not see (crm_pipelines.core.unseen).
+    All of them pass the warehouse's mass-deletion guard.
     """
     if not isinstance(client, SourceClient):
         raise TypeError(f"{spec.table}: resource {spec.resource_key!r} ({type(client).__name__}) has no "
@@ -153,6 +159,10 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
         finally:
             if isinstance(source, Prefetch):
                 source.close()
+        # Only a read that provably covered the whole set may take absence for deletion: no window, no
+        # limit, and the fetch ended without error (an error never gets here).
+        if spec.deletes_unseen and window.is_full and config.limit is None:
+            report.deleted += session.delete_unseen()
         report.row_count = session.row_count()
         if reconcile is not None:
             reconciliation = Reconciliation(

@@ -85,6 +85,9 @@ class EntitySpec:
     deps: Sequence[Sequence[str]] = ()
     # The source's own count of records modified in a window, for the reconciliation check.
     count: Callable[[Any, FetchWindow], int] | None = None
+    # For a source with no deleted flag or listing: a run that provably read the whole set (no window, no
+    # `limit`, the fetch ended without error) soft-deletes the rows it did not see (sync_entity).
+    deletes_unseen: bool = False
 
     @property
     def table(self) -> str:

@@ -23,6 +23,7 @@ from crm_pipelines.core import copy_text, ddl
 from crm_pipelines.core.config_rules import a_fraction, fraction
 from crm_pipelines.core.embedded_pg import embedded_url
 from crm_pipelines.core.entity import EntitySpec
+from crm_pipelines.core.unseen import SeenKeys
 from crm_pipelines.core.validation import QuarantineRow
 
 
@@ -115,6 +116,8 @@ class LoadSession:
             cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE entity = %s AND resolved_at IS NULL)").format(
                 ddl.quarantine_ident(spec.crm)), (spec.name,))
             self.open_quarantine = cur.fetchone()[0]
+        # Keys this run read, for delete_unseen (only entities that delete by absence pay for it).
+        self.seen = SeenKeys(conn, spec) if spec.deletes_unseen else None
         self._upsert = _upsert_statement(spec, self.names)
         self._copy_columns = [(c.name, c.pg_type) for c in self.columns]
         column_list = sql.SQL(", ").join(map(sql.Identifier, self.names))
@@ -152,6 +155,8 @@ class LoadSession:
                         copy.write_row(row)
             cur.execute(self._upsert, {"run_id": self.run_id})
             created, updated = cur.fetchone()
+            if self.seen is not None:
+                self.seen.add_batch(cur)
             if self.open_quarantine:
                 cur.execute(sql.SQL(
                     "UPDATE {} q SET resolved_at = now() WHERE q.entity = %s AND q.resolved_at IS NULL "
@@ -172,6 +177,8 @@ class LoadSession:
             cur.executemany(statement, [(self.spec.name, r.source_id, Jsonb(r.reasons), Jsonb(r.raw or {}),
                                          self.run_id) for r in rows])
         self.open_quarantine = True
+        if self.seen is not None:
+            self.seen.add([r.source_id for r in rows])
 
     def soft_delete(self, keys: Sequence[tuple[Any, ...]]) -> int:
         """Mark rows the source positively reported deleted/archived; refuses a mass deletion."""
@@ -192,6 +199,13 @@ class LoadSession:
         condition = sql.SQL("{} = ANY(%s) AND ({}) NOT IN (SELECT * FROM unnest({}))").format(
             sql.Identifier(column), key_cols, self._key_arrays)
         return self._delete_where(condition, [list(values), *seen_columns])
+
+    def delete_unseen(self) -> int:
+        """Soft-delete every current row whose key this session neither loaded nor quarantined, under the
+        mass-deletion guard. Only for a session that read the source's complete set (see unseen.py)."""
+        if self.seen is None:
+            raise ValueError(f"{self.spec.table}: delete_unseen needs an entity declared deletes_unseen")
+        return self._delete_where(self.seen.unseen(), [])
 
     def _delete_where(self, condition: sql.Composable, params: list[Any]) -> int:
         table = ddl.table_ident(self.spec)
