@@ -17,11 +17,13 @@ from dagster import (
     MaterializeResult,
     asset,
 )
+import pandas as pd
 from pydantic import Field, field_validator
 
 from crm_pipelines.core.config_rules import at_least_one, between
 from crm_pipelines.core.checks import Reconciliation, Thresholds, check_results, check_specs
-from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
+from crm_pipelines.core import ddl
+from crm_pipelines.core.entity import SOURCE_UPDATED_AT, EntitySpec, FetchRequest, FetchWindow, Page, Processed
 from crm_pipelines.core.report import SyncReport
 from crm_pipelines.core.resource import SourceClient, fetch_ahead_pages
 from crm_pipelines.core.streaming import Prefetch, SerialWorker
@@ -44,7 +46,8 @@ class EntityRunConfig(Config):
 
 
 def history_partitions() -> DailyPartitionsDefinition:
-    """Daily UTC partitions on source-modified time; end_offset=1 makes today's partition exist so hourly
+    """Daily UTC partitions on each entity's partition axis (source-modified time unless the entity
+    declares another, `EntitySpec.partition_column`); end_offset=1 makes today's partition exist so hourly
     schedules can keep it fresh while the day is still running."""
     start = os.environ.get("CRM_HISTORY_START") or DEFAULT_HISTORY_START
     try:
@@ -57,6 +60,7 @@ def history_partitions() -> DailyPartitionsDefinition:
 def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefinition | None,
                        thresholds: Thresholds = Thresholds()) -> AssetsDefinition:
     key = AssetKey(spec.asset_key)
+    _check_partition_column(spec)
     partitioned = spec.partitioned and partitions_def is not None
     reconciles = partitioned and spec.count is not None
 
@@ -137,15 +141,14 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
                 report.fetched += len(records)
                 prepared, quarantined = None, []
                 if records:
-                    valid, quarantined = split_valid(spec, spec.process(records))
+                    processed = spec.process(records)
+                    valid, quarantined = split_valid(spec, processed)
+                    if reconcile is not None and quarantined:
+                        quarantined_in_window += _quarantined_in(spec, processed, quarantined, reconcile)
                     prepared = session.prepare(valid)
-                    del valid  # its `_raw` column holds the records
+                    del valid, processed  # their `_raw` column holds the records
                     report.quarantined += len(quarantined)
                     report.keep_sample([q.as_dict() for q in quarantined])
-                    if reconcile is not None:
-                        quarantined_in_window += [q.source_id for q in quarantined if q.source_id is not None
-                                                  and q.source_updated_at is not None
-                                                  and reconcile.start <= q.source_updated_at < reconcile.end]
                 # The loader keeps only what each page proves, not its records: the raw records of the
                 # batch being loaded need not stay in memory beside the next batch's.
                 evidence = [_evidence(spec, page) for page in pages]
@@ -172,6 +175,33 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
     report.retries = stats.retries - retries_before
     report.finish()
     return report, reconciliation
+
+
+def _check_partition_column(spec: EntitySpec) -> None:
+    if spec.partition_column == SOURCE_UPDATED_AT:
+        return
+    types = {c.name: c.pg_type for c in ddl.data_columns(spec)}
+    if types.get(spec.partition_column) != "timestamptz":
+        raise ValueError(f"{spec.table}: partition_column {spec.partition_column!r} must be a timestamp column "
+                         f"of the schema (or {SOURCE_UPDATED_AT!r}), found {types.get(spec.partition_column)!r}")
+
+
+def _quarantined_in(spec: EntitySpec, processed: Processed, quarantined: list[Any],
+                    window: FetchWindow) -> list[str]:
+    """Keys of the quarantined records whose partition-axis value lies in `window`."""
+    if spec.partition_column == SOURCE_UPDATED_AT:
+        moments = [q.source_updated_at for q in quarantined]
+    else:
+        # A quarantined row carries its record as the frame's `_raw` cell, the very same object: that finds
+        # its typed axis value without another pass over the record.
+        wanted = {id(q.raw) for q in quarantined}
+        frame = processed.frame
+        axis = {id(raw): moment for raw, moment in zip(frame["_raw"], frame[spec.partition_column])
+                if id(raw) in wanted}
+        moments = [axis.get(id(q.raw)) for q in quarantined]
+    return [q.source_id for q, moment in zip(quarantined, moments)
+            if q.source_id is not None and moment is not None and not pd.isna(moment)
+            and window.start <= moment < window.end]
 
 
 class Evidence(NamedTuple):

@@ -10,10 +10,14 @@ from typing import Any, Protocol
 import pandas as pd
 import pandera.pandas as pa
 
+# The warehouse column of the source-modified time, every entity's default partition axis.
+SOURCE_UPDATED_AT = "_source_updated_at"
+
 
 @dataclass(frozen=True)
 class FetchWindow:
-    """Source-modified time range [start, end) to read; both None means "everything" (full refresh)."""
+    """Range [start, end) to read on the entity's partition axis (`EntitySpec.partition_column`, by default
+    the source-modified time); both None means "everything" (full refresh)."""
 
     start: dt.datetime | None = None
     end: dt.datetime | None = None
@@ -83,8 +87,11 @@ class EntitySpec:
     lookback: dt.timedelta = dt.timedelta(minutes=15)
     description: str = ""
     deps: Sequence[Sequence[str]] = ()
-    # The source's own count of records modified in a window, for the reconciliation check.
+    # The source's own count of records in a window of the partition axis, for the reconciliation check.
     count: Callable[[Any, FetchWindow], int] | None = None
+    # The axis the source can filter on, which partitions and FetchWindows follow: a timestamptz column of
+    # the schema (e.g. a scheduled time, when the API filters on nothing else), or the modified time.
+    partition_column: str = SOURCE_UPDATED_AT
     # For a source with no deleted flag or listing: a run that provably read the whole set (no window, no
     # `limit`, the fetch ended without error) soft-deletes the rows it did not see (sync_entity).
     deletes_unseen: bool = False

@@ -224,13 +224,15 @@ class LoadSession:
             return cur.rowcount
 
     def count_window(self, start: Any, end: Any, besides: Sequence[str] = ()) -> int:
-        """Rows modified in [start, end), plus the `besides` keys (quarantined records) not among them."""
+        """Rows in [start, end) on the partition axis, plus the `besides` keys (quarantined records) not
+        among them."""
         table = ddl.table_ident(self.spec)
         key = sql.Identifier(self.spec.key[0])
+        axis = sql.Identifier(self.spec.partition_column)
         with self.conn.cursor() as cur:
             cur.execute(sql.SQL("SELECT count(*), count(*) FILTER (WHERE {}::text = ANY(%s)) FROM {} "
-                                "WHERE _deleted_at IS NULL AND _source_updated_at >= %s AND _source_updated_at < %s"
-                                ).format(key, table), (list(besides), start, end))
+                                "WHERE _deleted_at IS NULL AND {axis} >= %s AND {axis} < %s"
+                                ).format(key, table, axis=axis), (list(besides), start, end))
             rows, overlap = cur.fetchone()
         return rows + len(set(besides)) - overlap
 

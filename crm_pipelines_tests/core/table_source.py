@@ -38,15 +38,26 @@ class TableClient(SourceResource):
     bad: list[int] = []
     flaky: int = 0
     fail_at_query: int | None = None
+    per_day: int = 1
+    unread: list[int] = []  # rows a read misses (written while it ran) that a count sees
+
+    def scheduled(self, i: int) -> dt.datetime:
+        return MODIFIED_BASE + dt.timedelta(days=i // self.per_day, hours=9)
 
     def record(self, i: int) -> dict[str, Any]:
-        # Modified one hour apart from the base; scheduled on the day number i (0 = 2026-03-01).
+        # Modified one hour apart from the base; scheduled `per_day` a day from the base's day, at 09:00.
         return {"id": f"job-{i:04d}", "email": "not an email" if i in self.bad else f"j{i}@example.com",
                 "modified": (MODIFIED_BASE + dt.timedelta(hours=i)).isoformat(),
-                "scheduled": (MODIFIED_BASE + dt.timedelta(days=i, hours=9)).isoformat()}
+                "scheduled": self.scheduled(i).isoformat()}
 
-    def pages(self) -> Iterator[list[dict[str, Any]]]:
-        wanted = [i for i in range(self.rows) if i not in set(self.missing)]
+    def present(self, start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[int]:
+        """Row numbers the source holds, those scheduled in [start, end) when given."""
+        return [i for i in range(self.rows) if i not in set(self.missing)
+                and (start is None or start <= self.scheduled(i) < end)]
+
+    def pages(self, start: dt.datetime | None = None, end: dt.datetime | None = None
+              ) -> Iterator[list[dict[str, Any]]]:
+        wanted = [i for i in self.present(start, end) if i not in set(self.unread)]
         for query, start in enumerate(range(0, len(wanted), self.page_size)):
             self.count_call()
             if query < self.flaky:  # the database dropped the connection; the query is run again
@@ -65,6 +76,17 @@ class PrefetchingTableClient(TableClient):
 def fetch_jobs(client: TableClient, request: FetchRequest) -> Iterator[Page]:
     for records in client.pages():
         yield Page(records=records)
+
+
+def fetch_scheduled(client: TableClient, request: FetchRequest) -> Iterator[Page]:
+    """Filters on the scheduled time, the only axis this source can filter on."""
+    for records in client.pages(request.window.start, request.window.end):
+        yield Page(records=records)
+
+
+def count_scheduled(client: TableClient, window: Any) -> int:
+    client.count_call()
+    return len(client.present(window.start, window.end))
 
 
 def jobs_spec(**overrides: Any) -> EntitySpec:
