@@ -1,4 +1,13 @@
-"""EntitySpec -> Dagster asset: one pattern for every entity of every CRM."""
+"""EntitySpec -> Dagster asset: one pattern for every entity of every CRM.
+
+What varies between sources is declared, not coded here:
+- the client is any resource with `call_stats()` (crm_pipelines.core.resource): an HTTP API, a database,
+  a query service; its calls and retries become the `api_calls` and `retries` metadata;
+- partitions and fetch windows follow the entity's `partition_column` (the modified time by default, or
+  e.g. a scheduled time when that is all the source filters on), and so does the reconciliation count;
+- deletions come from what a page reports (`Page.deleted_keys`, `Page.replaces`) or, for an entity that
+  `deletes_unseen`, from a complete read of the whole set (crm_pipelines.core.unseen).
+"""
 
 
 import datetime as dt

@@ -1,4 +1,10 @@
-"""What a source declares about one CRM entity; the asset factory and the warehouse do the rest."""
+"""What a source declares about one CRM entity; the asset factory and the warehouse do the rest.
+
+Besides where records come from and how they are typed, an entity declares its partition axis
+(`partition_column`: the modified time, or another timestamp column the source can filter on) and how
+deletions are learnt: pages that report them (`Page.deleted_keys`), pages that carry a scope's complete
+set (`Page.replaces`), or, with `deletes_unseen`, absence from a complete read of the whole set.
+"""
 
 from __future__ import annotations
 

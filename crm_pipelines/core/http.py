@@ -24,7 +24,7 @@ from pydantic import PrivateAttr, field_validator
 from crm_pipelines.core.ratelimit import SlidingWindowLimiter
 from crm_pipelines.core.resource import CallCounter, CallStats, SourceResource
 
-# 520/524 are Cloudflare's answers when HubSpot's origin is overloaded; they heal like a 503.
+# 520/524 are Cloudflare's answers when the API's origin behind it is overloaded; they heal like a 503.
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 524})
 REDACTED = "***"
 

@@ -29,7 +29,7 @@ class SlidingWindowLimiter:
     """At most `max_calls` request starts in any window of `period_s` seconds.
 
     A token bucket would let a full burst plus its refill through within one window, which a rolling
-    server-side window (HubSpot's TEN_SECONDLY_ROLLING) answers with 429s; a log of the last starts cannot.
+    server-side window (a "ten-secondly rolling" limit) answers with 429s; a log of the last starts cannot.
     """
 
     def __init__(self, max_calls: int, period_s: float, *, clock: Callable[[], float] = time.monotonic,
@@ -61,9 +61,9 @@ def skewed_window(period_s: float) -> float:
 
     The source counts a request when it gets to it, we when we send it: if request k was delayed more than
     request k + calls (thread scheduling here, queueing there), the two land closer than we sent them. The
-    window is longer by what such delays add up to: at most ~70 ms measured in the HubSpot rate-limit
-    benchmark (send 39 ms, server-side 30 ms), and 2 % on a ten-second window (six 429s a minute at 50 ms
-    latency without it).
+    window is longer by what such delays add up to: at most ~70 ms measured in the rate-limit benchmark
+    against the sandbox (send 39 ms, server-side 30 ms), and 2 % on a ten-second window (six 429s a minute
+    at 50 ms latency without it).
     """
     return period_s + max(0.02 * period_s, SKEW_ALLOWANCE_S)
 
