@@ -12,7 +12,7 @@ from urllib.parse import quote
 from dagster import Failure
 from pydantic import field_validator
 
-from crm_pipelines.core.config_rules import between
+from crm_pipelines.core.config_rules import a_budget, between
 from crm_pipelines.core.http import HeaderAuth, HttpSourceResource, SourceApiError
 from crm_pipelines.core.ratelimit import Budget
 from crm_pipelines.core.streaming import Prefetch
@@ -53,6 +53,7 @@ class HubSpotResource(HttpSourceResource):
         return value
 
     _sane_in_flight = field_validator("search_windows_in_flight")(between(1, 16))
+    _budgets_are_counts = field_validator("requests_per_10s", "search_requests_per_s")(a_budget)
 
     def setup_for_execution(self, context) -> None:
         if not self.access_token.strip():

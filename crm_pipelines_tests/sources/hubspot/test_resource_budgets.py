@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from crm_pipelines.sources.hubspot.resource import HubSpotResource
 
@@ -15,3 +16,8 @@ def test_hubspot_budgets_follow_its_fields_and_zero_turns_one_off():
     assert (general.max_calls, general.period_s) == (95, pytest.approx(10.2))
     assert client.limiter("search") is None
     assert HubSpotResource(access_token="t").limiter("search").period_s == pytest.approx(1.08)
+
+
+def test_a_negative_budget_is_a_configuration_error():
+    with pytest.raises(ValidationError, match="search_requests_per_s must be >= 0"):
+        HubSpotResource(access_token="t", search_requests_per_s=-1)
