@@ -26,7 +26,9 @@ class SeenKeys:
         self.conn = conn
         self.spec = spec
         with conn.cursor() as cur:
-            cur.execute("CREATE TEMP TABLE _seen (source_id text PRIMARY KEY) ON COMMIT DROP")
+            # No key: a key read twice costs the anti-join nothing, while a unique index made staging 200k
+            # keys take 1.4-2.0 s instead of 0.2-0.4 s (the anti-join itself: ~0.6 s).
+            cur.execute("CREATE TEMP TABLE _seen (source_id text) ON COMMIT DROP")
 
     def _key_text(self, qualifier: Sequence[str] = ()) -> sql.Composed:
         return sql.SQL("concat_ws(':', {})").format(
@@ -34,17 +36,17 @@ class SeenKeys:
 
     def add_batch(self, cur: psycopg.Cursor) -> None:
         """Stage the keys of the batch in `_batch` (the loader's temp table)."""
-        cur.execute(sql.SQL("INSERT INTO _seen SELECT DISTINCT {} FROM _batch ON CONFLICT DO NOTHING").format(
-            self._key_text()))
+        cur.execute(sql.SQL("INSERT INTO _seen SELECT {} FROM _batch").format(self._key_text()))
 
     def add(self, source_ids: Sequence[str | None]) -> None:
         keyed = [i for i in source_ids if i is not None]
         if keyed:
             with self.conn.cursor() as cur:
-                cur.execute("INSERT INTO _seen SELECT DISTINCT unnest(%s::text[]) ON CONFLICT DO NOTHING", (keyed,))
+                cur.execute("INSERT INTO _seen SELECT unnest(%s::text[])", (keyed,))
 
     def unseen(self) -> sql.Composed:
-        """A condition on the entity's table: the row's key was not read by this run."""
+        """A condition on the entity's table: the row's key was not read by this run. Call it once all keys
+        are staged: it gives the planner the staged keys' statistics first."""
         with self.conn.cursor() as cur:
             cur.execute("ANALYZE _seen")  # temp tables get no autovacuum statistics: let it plan a hash anti-join
         return sql.SQL("NOT EXISTS (SELECT 1 FROM _seen WHERE _seen.source_id = {})").format(

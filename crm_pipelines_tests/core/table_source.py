@@ -52,12 +52,14 @@ class TableClient(SourceResource):
 
     def present(self, start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[int]:
         """Row numbers the source holds, those scheduled in [start, end) when given."""
-        return [i for i in range(self.rows) if i not in set(self.missing)
+        missing = set(self.missing)
+        return [i for i in range(self.rows) if i not in missing
                 and (start is None or start <= self.scheduled(i) < end)]
 
     def pages(self, start: dt.datetime | None = None, end: dt.datetime | None = None
               ) -> Iterator[list[dict[str, Any]]]:
-        wanted = [i for i in self.present(start, end) if i not in set(self.unread)]
+        unread = set(self.unread)
+        wanted = [i for i in self.present(start, end) if i not in unread]
         for query, start in enumerate(range(0, len(wanted), self.page_size)):
             self.count_call()
             if query < self.flaky:  # the database dropped the connection; the query is run again
