@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dagster import AssetsDefinition
-
-from crm_pipelines.core.entity import EntitySpec
-from crm_pipelines.core.removal import RemovalSpec, build_removal_asset
+from crm_pipelines.core.removal import RemovalSpec
 from crm_pipelines.sources.hubspot.entities import CRM, RESOURCE_KEY
 from crm_pipelines.sources.hubspot.resource import BATCH_READ_MAX, HubSpotResource
 
@@ -49,12 +46,3 @@ REMOVALS: list[RemovalSpec] = [
     _removal("divisions", lambda c: c.division_object_type, "division (custom object)"),
     _removal("genius_users", lambda c: c.genius_user_object_type, "genius user (custom object)"),
 ]
-
-
-def build_removal_assets(entities: list[EntitySpec]) -> list[AssetsDefinition]:
-    """One removal asset per entry of REMOVALS, paired with its entity's spec (by name)."""
-    by_name = {spec.name: spec for spec in entities if spec.crm == CRM}
-    missing = [r.entity for r in REMOVALS if r.entity not in by_name]
-    if missing:
-        raise ValueError(f"no HubSpot EntitySpec for removal of {missing}")
-    return [build_removal_asset(r, by_name[r.entity]) for r in REMOVALS]
