@@ -45,3 +45,23 @@ def test_a_declaration_must_be_named_after_its_package(extra_sources):
     _package(extra_sources, "zzother", DECLARATION.format(crm="somethingelse"))
     with pytest.raises(ValueError, match="declares crm 'somethingelse'"):
         discover()
+
+
+def _source(**overrides):
+    from crm_pipelines.core.source import SandboxWiring, Source
+
+    fields = dict(crm="zz", entities=[], resources=dict, minute=5, sandbox=SandboxWiring(env=lambda root: {}))
+    return Source(**{**fields, **overrides})
+
+
+def test_a_declaration_is_checked_when_it_is_made():
+    from crm_pipelines.core.removal import RemovalSpec
+    from crm_pipelines.sources.hubspot import SOURCE as HUBSPOT
+
+    with pytest.raises(ValueError, match="schedule minute must be 0..29, got 45"):
+        _source(minute=45)
+    with pytest.raises(ValueError, match="entities must belong to this CRM"):
+        _source(entities=list(HUBSPOT.entities))
+    with pytest.raises(ValueError, match=r"removal specs for unknown entities \['ghosts'\]"):
+        _source(removals=[RemovalSpec(crm="zz", entity="ghosts", resource_key="zz", find_deleted=lambda c, k: [])])
+    assert _source(pool="zz_db").pool_name == "zz_db"
