@@ -20,8 +20,6 @@ from dagster import (
     schedule,
 )
 
-from crm_pipelines.automation.settings import settings_for
-
 # A CRM's steps run one at a time anyway (its pool has one slot): a process per step would only add
 # start-up time and memory, so each CRM job runs its steps in the run's own process.
 
@@ -42,10 +40,9 @@ def _keys(assets: Sequence[AssetsDefinition]) -> list[AssetKey]:
     return [key for a in assets for key in a.keys]
 
 
-def crm_jobs_and_schedules(crm: str, partitioned: Sequence[AssetsDefinition], weekly: Sequence[AssetsDefinition],
-                           partitions_def: DailyPartitionsDefinition,
+def crm_jobs_and_schedules(crm: str, minute: int, partitioned: Sequence[AssetsDefinition],
+                           weekly: Sequence[AssetsDefinition], partitions_def: DailyPartitionsDefinition,
                            ) -> tuple[list, list[ScheduleDefinition]]:
-    minute = settings_for(crm).minute
     jobs, schedules = [], []
     if partitioned:
         hourly = define_asset_job(f"{crm}_hourly", selection=AssetSelection.assets(*_keys(partitioned)),

@@ -67,7 +67,7 @@ def history_partitions() -> DailyPartitionsDefinition:
 
 
 def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefinition | None,
-                       thresholds: Thresholds = Thresholds()) -> AssetsDefinition:
+                       thresholds: Thresholds, pool: str) -> AssetsDefinition:
     key = AssetKey(spec.asset_key)
     _check_partition_column(spec)
     partitioned = spec.partitioned and partitions_def is not None
@@ -80,7 +80,7 @@ def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefiniti
         description=spec.description or None,
         partitions_def=partitions_def if partitioned else None,
         backfill_policy=BackfillPolicy.single_run() if partitioned else None,
-        pool=f"{spec.crm}_api",
+        pool=pool,
         required_resource_keys={spec.resource_key, "warehouse"},
         check_specs=check_specs(key, thresholds, reconciles),
         deps=[AssetKey(list(d)) for d in spec.deps],

@@ -31,16 +31,35 @@ class MassDeletionError(RuntimeError):
     """A run would soft-delete more than the allowed share of a table; nothing of the run is kept."""
 
 
-class Warehouse(ConfigurableResource):
-    """PostgreSQL warehouse. `url` unset means the embedded server under CRM_PIPELINES_HOME."""
+WAREHOUSE_URL_ENV = "CRM_WAREHOUSE_URL"
+EMBEDDED = "embedded"
 
-    url: str | None = None
+
+class Warehouse(ConfigurableResource):
+    """PostgreSQL warehouse: `url` is a postgresql:// URL, or "embedded" for the embedded server under
+    CRM_PIPELINES_HOME (the local stack's choice; it needs the `local` extra)."""
+
+    url: str
     max_delete_share: float = 0.05
 
     _share_is_a_fraction = field_validator("max_delete_share")(a_fraction)
 
+    def setup_for_execution(self, context) -> None:
+        self._target()  # a wrong value fails the run at once, before any source is read
+
+    def _target(self) -> str:
+        if self.url == EMBEDDED:
+            return embedded_url()
+        # A postgresql:// URL or libpq's "host=... dbname=..." form. Checked here, not by a pydantic
+        # validator, whose error would echo the value (and its password).
+        is_url = self.url.startswith(("postgresql://", "postgres://"))
+        is_keywords = "://" not in self.url and "=" in self.url
+        if not (is_url or is_keywords):
+            raise ValueError(f"{WAREHOUSE_URL_ENV} must be a postgresql:// URL or the word {EMBEDDED!r}")
+        return self.url
+
     def connect(self) -> psycopg.Connection:
-        conn = psycopg.connect(self.url or embedded_url(), autocommit=False)
+        conn = psycopg.connect(self._target(), autocommit=False)
         set_json_dumps(orjson.dumps, context=conn)
         return conn
 

@@ -12,12 +12,13 @@ from dagster import materialize
 
 from crm_pipelines.core import columns as c
 from crm_pipelines.core.assets import build_entity_asset, history_partitions
+from crm_pipelines.core.checks import Thresholds
 from crm_pipelines.core.columns import EntitySchema, Text, Timestamp
 from crm_pipelines.core.entity import EntitySpec, FetchRequest, Page
 from crm_pipelines.core.processing import record_processor
 from crm_pipelines.core.resource import SourceResource
 
-CRM, RESOURCE_KEY = "tablecrm", "table"
+CRM, RESOURCE_KEY, POOL = "tablecrm", "table", "tablecrm_db"
 MODIFIED_BASE = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 
 
@@ -101,7 +102,7 @@ def jobs_spec(**overrides: Any) -> EntitySpec:
 def run(spec: EntitySpec, client: Any, warehouse: Any, *, partition: str | None = None,
         raise_on_error: bool = True, **config: Any):
     """Materialize the entity through Dagster; return (result, metadata as plain values or {})."""
-    asset = build_entity_asset(spec, history_partitions())
+    asset = build_entity_asset(spec, history_partitions(), Thresholds(), POOL)
     node = f"{spec.crm}__{spec.name}"
     result = materialize([asset], resources={RESOURCE_KEY: client, "warehouse": warehouse},
                          partition_key=partition, raise_on_error=raise_on_error,

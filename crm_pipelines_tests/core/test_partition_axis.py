@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from crm_pipelines.core.assets import build_entity_asset, history_partitions
+from crm_pipelines.core.checks import Thresholds
 from crm_pipelines_tests.core.table_source import (
+    POOL,
     TableClient,
     count_scheduled,
     fetch_scheduled,
@@ -51,6 +53,8 @@ def test_reconciliation_on_the_scheduled_axis_sees_a_missed_record(warehouse, db
 
 def test_the_partition_column_must_be_a_timestamp_of_the_schema():
     with pytest.raises(ValueError, match="partition_column 'email' must be a timestamp column"):
-        build_entity_asset(jobs_spec(partitioned=True, partition_column="email"), history_partitions())
+        build_entity_asset(jobs_spec(partitioned=True, partition_column="email"), history_partitions(), Thresholds(),
+                           POOL)
     with pytest.raises(ValueError, match="found None"):
-        build_entity_asset(jobs_spec(partitioned=True, partition_column="nope"), history_partitions())
+        build_entity_asset(jobs_spec(partitioned=True, partition_column="nope"), history_partitions(), Thresholds(),
+                           POOL)
