@@ -96,7 +96,10 @@ def fetch_location_reports(client: ArrivyResource, request: FetchRequest) -> Ite
                 last = _utc((entity.get("lastreading") or {}).get("time"))
                 if last is None or last < window.start:
                     continue
-            for readings in client.readings(entity_id, None if window.is_full else window.start):
+            # `time` selects readings strictly after it: one second earlier keeps one taken exactly at the
+            # window start; the window itself is applied here.
+            since = None if window.is_full else window.start - dt.timedelta(seconds=1)
+            for readings in client.readings(entity_id, since):
                 records = [{**r, "entity_id": entity_id} for r in readings
                            if window.is_full or _in_window(_utc(r.get("time")), window)]
                 if records:

@@ -53,7 +53,8 @@ def test_location_reports_are_read_only_for_entities_that_reported_in_the_partit
         {**samples.ENTITY, "id": active, "lastreading": {**samples.ENTITY["lastreading"], "time": f"{DAY}T17:59:58.848640"}},
         {**samples.ENTITY, "id": quiet, "lastreading": {**samples.ENTITY["lastreading"], "time": "2026-10-01T10:00:00"}},
     ]
-    api.readings[active] = [{**samples.READING, "time": f"{DAY}T17:59:58.848640"},
+    api.readings[active] = [{**samples.READING, "time": "2026-11-19T23:44:59.999999"},
+                            {**samples.READING, "time": f"{DAY}T17:59:58.848640"},
                             {**samples.READING, "time": f"{DAY}T17:59:58.848641"},
                             {**samples.READING, "time": "2026-11-21T00:00:00.000001"}]
     sync("entities", arrivy, warehouse)
@@ -61,7 +62,8 @@ def test_location_reports_are_read_only_for_entities_that_reported_in_the_partit
 
     _, meta = sync("location_reports", arrivy, warehouse, partition=DAY)
     assert server.paths() == [f"/api/entities/{active}/readings"]
-    assert server.seen[0].query["time"] == "2026-11-19T23:45:00+00:00"  # the partition start less the lookback
+    # The partition start less the 15-minute lookback, less a second (Arrivy reads strictly after `time`).
+    assert server.seen[0].query["time"] == "2026-11-19T23:44:59+00:00"
     rows = db.execute("SELECT entity_id, time FROM arrivy.location_reports ORDER BY time").fetchall()
     assert [(r[0], r[1].isoformat()) for r in rows] == [
         (str(active), f"{DAY}T17:59:58.848640+00:00"), (str(active), f"{DAY}T17:59:58.848641+00:00")]
