@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from dagster import DagsterResourceFunctionError, EnvVar
+
 from crm_pipelines.sources.arrivy.resource import AUTH_KEY_ENV, AUTH_TOKEN_ENV
 from crm_pipelines_tests.sources.arrivy.conftest import (
     FIRST_TASK, LAST_SPRING, NEXT_YEAR, PLAIN_TASKS, UNDATED, UNSCHEDULED, client_for, edited, failure_text, sync,
@@ -85,3 +88,18 @@ def test_bad_credentials_fail_at_once_naming_the_variables(server, warehouse):
     assert not result.success
     assert AUTH_KEY_ENV in text and AUTH_TOKEN_ENV in text and "wrong-token-123" not in text
     assert len(server.seen) == 1
+
+
+def test_an_empty_credential_fails_at_setup_naming_its_variable(server, warehouse):
+    with pytest.raises(DagsterResourceFunctionError) as failure:
+        sync("tasks", client_for(server.url, auth_key="  "), warehouse)
+    assert AUTH_KEY_ENV in str(failure.value.__cause__)
+    assert server.seen == []
+
+
+def test_credentials_wired_from_the_environment(monkeypatch, api, server, warehouse, db):
+    monkeypatch.setenv(AUTH_KEY_ENV, "key")
+    monkeypatch.setenv(AUTH_TOKEN_ENV, "token")
+    wired = client_for(server.url, auth_key=EnvVar(AUTH_KEY_ENV), auth_token=EnvVar(AUTH_TOKEN_ENV))
+    sync("tasks", wired, warehouse)
+    assert len(live(db)) == len(api.tasks)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dagster import materialize
+from dagster import DagsterResourceFunctionError, materialize
 
 from crm_pipelines.core.assets import build_entity_asset, history_partitions
 from crm_pipelines.sources.leadconduit.entities import ENTITIES
-from crm_pipelines.sources.leadconduit.resource import LeadConduitResource
+from crm_pipelines.sources.leadconduit.resource import API_KEY_ENV, LeadConduitResource
 from crm_pipelines_tests.sources.arrivy.canned import CannedServer, Reply
 from crm_pipelines_tests.sources.leadconduit import samples
 from crm_pipelines_tests.sources.leadconduit.events_api import EventsApi
@@ -81,3 +81,13 @@ def test_throttling_mid_day_is_waited_out_not_a_truncated_day(events, warehouse,
         meta = sync(server.url, warehouse, DAY.date().isoformat(), page_limit=5)
     assert len(lead_ids(db)) == 12
     assert meta["retries"] == 3
+
+
+def test_an_empty_key_fails_at_setup_naming_its_variable(warehouse):
+    with CannedServer(EventsApi([])) as server:
+        resource = LeadConduitResource(base_url=server.url, api_key="")
+        with pytest.raises(DagsterResourceFunctionError) as failure:
+            materialize([ASSET], resources={"leadconduit": resource, "warehouse": warehouse},
+                        partition_key=DAY.date().isoformat())
+    assert API_KEY_ENV in str(failure.value.__cause__)
+    assert server.seen == []
