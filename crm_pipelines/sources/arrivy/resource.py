@@ -100,13 +100,12 @@ class ArrivyResource(HttpSourceResource):
     def pages(self, path: str, per_page: int, params: dict[str, Any] | None = None) -> Iterator[Records]:
         """Every page of a bare-array list: `page` = 1, 2, ... with `items_per_page`; the list ends on a page
         shorter than `items_per_page` (an empty one included), the only end signal Arrivy gives."""
-        previous: list[Any] | None = None
+        previous: Records | None = None  # the last page, to notice an endpoint that ignores `page`
         page = 1
         while True:
             _, data = self._get(path, {**(params or {}), "page": page, "items_per_page": per_page})
             items = _array(data, path)
-            ids = [item.get("id") for item in items]
-            if items and ids == previous:
+            if items and items == previous:
                 # An endpoint that ignores `page` answers every page alike. If it also ignored
                 # items_per_page (longer page), that one page held everything; if not, the rest is
                 # unreachable and stopping would lose it silently.
@@ -118,7 +117,7 @@ class ArrivyResource(HttpSourceResource):
                 yield items
             if len(items) < per_page:
                 return
-            previous, page = ids, page + 1
+            previous, page = items, page + 1
 
     # --- tasks -------------------------------------------------------------------------------------------
 

@@ -52,6 +52,15 @@ def test_an_exact_multiple_ends_on_the_empty_page():
     assert len(server.seen) == 3  # the empty third page is the end signal
 
 
+def test_records_without_ids_page_on():
+    # Readings carry no id: two full pages must not look alike just because their ids are all missing.
+    readings = [{"lat": 47.6, "lng": -122.3, "time": f"2025-06-02T17:{n // 60:02d}:{n % 60:02d}.848640"}
+                for n in range(250)]
+    with CannedServer(paged(readings)) as server:
+        pages = list(client(server.url).pages("/entities/1/readings", 100))
+    assert [len(p) for p in pages] == [100, 100, 50]
+
+
 def test_sixteen_digit_ids_arrive_as_exact_integers():
     with CannedServer(paged([{"id": 9007199254740993}])) as server:
         (page,) = client(server.url).pages("/tasks", 500)
