@@ -148,6 +148,21 @@ def test_5xx_and_dropped_answers_are_retried():
     assert len(server.seen) == 3
 
 
+def test_a_timed_out_request_is_retried():
+    calls = []
+
+    def route(seen: Seen) -> Reply:
+        calls.append(seen)
+        if len(calls) == 1:
+            time.sleep(1.0)  # the server stalls past the client's timeout once
+        return Reply(body=[{"id": 1}])
+
+    with CannedServer(route) as server:
+        resource = client(server.url, timeout_s=0.3)
+        assert list(resource.pages("/groups", 100)) == [[{"id": 1}]]
+    assert len(calls) == 2 and resource.call_stats().retries == 1
+
+
 def test_a_deleted_task_reads_as_none_and_a_live_one_as_itself():
     def route(seen: Seen) -> Reply:
         if seen.path == "/api/tasks/5348024557502464":
