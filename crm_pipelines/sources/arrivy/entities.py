@@ -71,34 +71,52 @@ def _in_window(moment: dt.datetime | None, window: FetchWindow) -> bool:
     return moment is not None and window.start <= moment < window.end
 
 
+# Each status row records (in `_raw`) the task's `updated` at the time its history was read, so a run can
+# tell which tasks changed since their history was last read.
+READ_AT_TASK_VERSION = "task_updated"
+
+
+def _history_versions(request: FetchRequest) -> dict[str, Any]:
+    """task id -> the task `updated` at which the warehouse's copy of its history was read."""
+    versions: dict[str, Any] = {}
+    for chunk in request.read_keys(CRM, "task_statuses", column="_raw", chunk=_CHUNK * 10):
+        for status in chunk:
+            versions[str(status.get("task_id"))] = status.get(READ_AT_TASK_VERSION)
+    return versions
+
+
 def fetch_task_statuses(client: ArrivyResource, request: FetchRequest) -> Iterator[Page]:
-    """The status history of each task whose `updated` falls in the window, read from the warehouse's
-    copy of the tasks (no listing calls), one task's complete history per page."""
+    """The status history of each task changed in the window since its history was last read, one task's
+    complete history per page. Tasks come from the warehouse's copy of `arrivy.tasks` (no listing calls);
+    a full refresh reads every task's history."""
+    window = request.window
+    versions = {} if window.is_full else _history_versions(request)
     for chunk in request.read_keys(CRM, "tasks", column="_raw", chunk=_CHUNK):
         for task in chunk:
-            if not _in_window(_utc(task.get("updated")), request.window):
+            task_id, updated = str(task["id"]), task.get("updated")
+            if not _in_window(_utc(updated), window) or (updated is not None and versions.get(task_id) == updated):
                 continue
-            task_id = str(task["id"])
-            records = [{**status, "task_id": task_id}
+            records = [{**status, "task_id": task_id, READ_AT_TASK_VERSION: updated}
                        for statuses in client.task_status_history(task_id) for status in statuses]
             # The history is complete for this task: statuses Arrivy no longer lists are soft-deleted.
             yield Page(records=records, replaces=("task_id", [task_id]))
 
 
 def fetch_location_reports(client: ArrivyResource, request: FetchRequest) -> Iterator[Page]:
-    """Readings in the window of each entity whose last reading (on the warehouse's copy of the entities)
-    is not older than the window: an entity that reported nothing since costs no call."""
+    """Readings in the window of each entity whose `lastreading` is not older than the window: an entity
+    that reported nothing since costs no call. The entity list is read from Arrivy (a few pages), so the
+    last readings are current whatever the `entities` asset's schedule."""
     window = request.window
-    for chunk in request.read_keys(CRM, "entities", column="_raw", chunk=_CHUNK):
-        for entity in chunk:
-            entity_id = str(entity["id"])
+    # `time` selects readings strictly after it: one second earlier keeps one taken exactly at the window
+    # start; the window itself is applied here.
+    since = None if window.is_full else window.start - dt.timedelta(seconds=1)
+    for entities in client.pages("/entities", client.entities_per_page):
+        for entity in entities:
             if not window.is_full:
                 last = _utc((entity.get("lastreading") or {}).get("time"))
                 if last is None or last < window.start:
                     continue
-            # `time` selects readings strictly after it: one second earlier keeps one taken exactly at the
-            # window start; the window itself is applied here.
-            since = None if window.is_full else window.start - dt.timedelta(seconds=1)
+            entity_id = str(entity["id"])
             for readings in client.readings(entity_id, since):
                 records = [{**r, "entity_id": entity_id} for r in readings
                            if window.is_full or _in_window(_utc(r.get("time")), window)]
@@ -118,7 +136,8 @@ ENTITIES: list[EntitySpec] = [
           "Arrivy tasks: every task at any schedule date, unscheduled and undated ones included, read in full "
           "each run (Arrivy filters tasks by schedule time only); deleted tasks are soft-deleted on a 404."),
     _spec("task_statuses", schemas.TaskStatus, fetch_task_statuses, "time",
-          "Status history of the tasks whose `updated` falls in the partition (daily, UTC).",
+          "Status history of the tasks changed in the partition (daily, UTC, on the task's `updated`) since "
+          "their history was last read.",
           partitioned=True, deps=[[CRM, "tasks"]]),
     _spec("bookings", schemas.Booking, _listing(lambda c: c.pages("/bookings", c.bookings_per_page)), "updated",
           "Arrivy bookings (self-scheduling records); no modified filter, read in full each run."),
@@ -132,5 +151,5 @@ ENTITIES: list[EntitySpec] = [
           "Arrivy status definitions; one call returns them all."),
     _spec("location_reports", schemas.LocationReport, fetch_location_reports, "time",
           "Entity location readings, partitioned by reading time (daily, UTC).",
-          partitioned=True, key=("entity_id", "time"), deps=[[CRM, "entities"]]),
+          partitioned=True, key=("entity_id", "time")),
 ]

@@ -1,5 +1,5 @@
 """Arrivy entities read per parent (task status history, location reports) and the plain lists, into
-PostgreSQL: only parents changed in the partition cost calls."""
+PostgreSQL: only parents changed since their last read, in the partition, cost calls."""
 
 from __future__ import annotations
 
@@ -37,10 +37,20 @@ def test_status_history_is_read_only_for_tasks_changed_in_the_partition(api, ser
     assert rows[1][3].microsecond == 999999
     assert meta["records_created"] == 3
 
-    # A task's history is complete on each read: a status Arrivy no longer lists is soft-deleted (one of
-    # three rows is over the default 5 % guard, hence the wider share for this small table).
+    # The next run asks for no history: no task changed since its history was read.
+    server.seen.clear()
+    _, meta = sync("task_statuses", arrivy, warehouse, partition=DAY)
+    assert server.paths() == [] and (meta["records_created"], meta["records_updated"]) == (0, 0)
+
+    # A task changed again is read again, alone. Its history is complete on each read: a status Arrivy no
+    # longer lists is soft-deleted (one of three rows is over the default 5 % guard, hence the wider share
+    # for this small table).
+    api.tasks[changed[0]] = edited(api.tasks[changed[0]], updated=f"{DAY}T11:00:00")
     api.histories[changed[0]] = api.histories[changed[0]][1:]
+    sync("tasks", arrivy, warehouse)
+    server.seen.clear()
     _, meta = sync("task_statuses", arrivy, Warehouse(url=warehouse.url, max_delete_share=0.5), partition=DAY)
+    assert server.paths() == [f"/api/tasks/{changed[0]}/status"]
     assert meta["records_deleted"] == 1
     gone = db.execute("SELECT id FROM arrivy.task_statuses WHERE _deleted_at IS NOT NULL").fetchall()
     assert gone == [("5910974510923776",)]
@@ -57,13 +67,11 @@ def test_location_reports_are_read_only_for_entities_that_reported_in_the_partit
                             {**samples.READING, "time": f"{DAY}T17:59:58.848640"},
                             {**samples.READING, "time": f"{DAY}T17:59:58.848641"},
                             {**samples.READING, "time": "2026-11-21T00:00:00.000001"}]
-    sync("entities", arrivy, warehouse)
-    server.seen.clear()
 
     _, meta = sync("location_reports", arrivy, warehouse, partition=DAY)
-    assert server.paths() == [f"/api/entities/{active}/readings"]
+    assert server.paths() == ["/api/entities", f"/api/entities/{active}/readings"]
     # The partition start less the 15-minute lookback, less a second (Arrivy reads strictly after `time`).
-    assert server.seen[0].query["time"] == "2026-11-19T23:44:59+00:00"
+    assert server.seen[1].query["time"] == "2026-11-19T23:44:59+00:00"
     rows = db.execute("SELECT entity_id, time FROM arrivy.location_reports ORDER BY time").fetchall()
     assert [(r[0], r[1].isoformat()) for r in rows] == [
         (str(active), f"{DAY}T17:59:58.848640+00:00"), (str(active), f"{DAY}T17:59:58.848641+00:00")]
