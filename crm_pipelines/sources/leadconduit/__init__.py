@@ -1,0 +1,1 @@
+"""ActiveProspect LeadConduit: one row per lead (the `source` event of each submission)."""
