@@ -73,7 +73,8 @@ def surface() -> dict:
     schedules = {s.name: {"cron": s.cron_schedule, "job": s.job_name, "status": s.default_status.value}
                  for s in REPOSITORY.schedule_defs}
     sensors = {s.name: s.default_status.value for s in REPOSITORY.sensor_defs}
-    jobs = sorted(job.name for job in REPOSITORY.get_all_jobs() if not job.name.startswith("__"))
+    jobs = {job.name: sorted("/".join(k.path) for k in job.asset_layer.selected_asset_keys)
+            for job in sorted(REPOSITORY.get_all_jobs(), key=lambda j: j.name) if not job.name.startswith("__")}
     return {"assets": dict(sorted(assets.items())), "checks": checks, "jobs": jobs,
             "schedules": dict(sorted(schedules.items())), "sensors": dict(sorted(sensors.items())),
             "pools": sorted({a["pool"] for a in assets.values() if a["pool"]})}

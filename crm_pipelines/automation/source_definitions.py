@@ -24,16 +24,15 @@ class SourceDefinitions:
 
 def source_definitions(source: Source, partitions: DailyPartitionsDefinition) -> SourceDefinitions:
     entity_assets = source.entity_assets(partitions)
-    partitioned = [entity_assets[s.name] for s in source.entities if s.partitioned]
-    unpartitioned = [entity_assets[s.name] for s in source.entities if not s.partitioned]
+    hourly = [entity_assets[s.name] for s in source.entities if s.refreshed_hourly]
+    weekly = [entity_assets[s.name] for s in source.entities if not s.refreshed_hourly]
     removals = source.removal_assets()
-    jobs, schedules = crm_jobs_and_schedules(source.crm, source.minute, partitioned, [*unpartitioned, *removals],
-                                             partitions)
+    jobs, schedules = crm_jobs_and_schedules(source.crm, source.minute, hourly, [*weekly, *removals], partitions)
     checks = []
-    if partitioned:
-        checks += build_last_update_freshness_checks(assets=partitioned, lower_bound_delta=source.freshness)
-    if unpartitioned:
-        checks += build_last_update_freshness_checks(assets=unpartitioned, lower_bound_delta=source.weekly_freshness)
+    if hourly:
+        checks += build_last_update_freshness_checks(assets=hourly, lower_bound_delta=source.freshness)
+    if weekly:
+        checks += build_last_update_freshness_checks(assets=weekly, lower_bound_delta=source.weekly_freshness)
     defs = Definitions(assets=[*entity_assets.values(), *removals], asset_checks=checks, jobs=jobs,
                        schedules=schedules, resources=dict(source.resources()))
     return SourceDefinitions(defs, checks)

@@ -101,6 +101,14 @@ class EntitySpec:
     # For a source with no deleted flag or listing: a run that provably read the whole set (no window, no
     # `limit`, the fetch ended without error) soft-deletes the rows it did not see (sync_entity).
     deletes_unseen: bool = False
+    # Which schedule refreshes it: None = hourly when partitioned (today's partition), weekly otherwise;
+    # True for an unpartitioned entity whose complete read is cheap enough to run every hour (the only way
+    # to see edits when the source cannot filter on modification).
+    hourly: bool | None = None
+
+    @property
+    def refreshed_hourly(self) -> bool:
+        return self.partitioned if self.hourly is None else self.hourly
 
     @property
     def table(self) -> str:

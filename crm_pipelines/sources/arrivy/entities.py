@@ -125,16 +125,17 @@ def fetch_location_reports(client: ArrivyResource, request: FetchRequest) -> Ite
 
 
 def _spec(name: str, schema, fetch, modified: str, description: str, *, partitioned: bool = False,
-          key: tuple[str, ...] = ("id",), deps=()) -> EntitySpec:
+          key: tuple[str, ...] = ("id",), deps=(), hourly: bool | None = None) -> EntitySpec:
     return EntitySpec(crm=CRM, name=name, schema=schema, resource_key=RESOURCE_KEY, fetch=fetch,
                       process=record_processor(schema, dict, modified), key=key, partitioned=partitioned,
-                      deps=deps, description=description)
+                      deps=deps, description=description, hourly=hourly)
 
 
 ENTITIES: list[EntitySpec] = [
     _spec("tasks", schemas.Task, fetch_tasks, "updated",
           "Arrivy tasks: every task at any schedule date, unscheduled and undated ones included, read in full "
-          "each run (Arrivy filters tasks by schedule time only); deleted tasks are soft-deleted on a 404."),
+          "each run (Arrivy filters tasks by schedule time only); deleted tasks are soft-deleted on a 404.",
+          hourly=True),
     _spec("task_statuses", schemas.TaskStatus, fetch_task_statuses, "time",
           "Status history of the tasks changed in the partition (daily, UTC, on the task's `updated`) since "
           "their history was last read.",

@@ -9,10 +9,11 @@ from typing import Any
 from urllib.parse import quote
 
 from dagster import Failure
-from pydantic import PrivateAttr, field_validator
+from pydantic import field_validator
 
 from crm_pipelines.core.config_rules import at_least_one, between
-from crm_pipelines.core.http import HttpSourceResource, SlidingWindowLimiter, SourceApiError
+from crm_pipelines.core.http import HeaderAuth, HttpSourceResource, SourceApiError
+from crm_pipelines.core.ratelimit import Budget
 
 AUTH_KEY_ENV = "ARRIVY_AUTH_KEY"
 AUTH_TOKEN_ENV = "ARRIVY_AUTH_TOKEN"
@@ -56,8 +57,6 @@ class ArrivyResource(HttpSourceResource):
     # one; more than this many means the listing itself is suspect, and the run fails instead.
     max_absent_checks: int = 1000
 
-    _limiter_instance: SlidingWindowLimiter | None = PrivateAttr(default=None)
-
     _pages_in_range = field_validator(
         "tasks_per_page", "statuses_per_page", "groups_per_page", "entities_per_page", "crews_per_page",
         "bookings_per_page", "readings_per_page")(between(1, 1000))
@@ -75,22 +74,20 @@ class ArrivyResource(HttpSourceResource):
             if not value.strip():
                 raise Failure(f"{name} is empty: set it to the Arrivy API credential (Settings > Integrations)")
 
-    def auth_headers(self) -> dict[str, str]:
-        return {"X-Auth-Key": self.auth_key, "X-Auth-Token": self.auth_token}
+    def auth(self) -> HeaderAuth:
+        return HeaderAuth({"X-Auth-Key": self.auth_key, "X-Auth-Token": self.auth_token})
 
     def secret_values(self) -> list[str]:
         return [self.auth_key, self.auth_token]
 
-    def _limiter(self) -> SlidingWindowLimiter | None:
-        # One budget for every endpoint; built on first use (resources are copied before execution).
-        if self._limiter_instance is None and self.requests_per_minute > 0:
-            self._limiter_instance = SlidingWindowLimiter(self.requests_per_minute, 60.0)
-        return self._limiter_instance
+    def budgets(self) -> dict[str, Budget]:
+        return {"general": Budget(self.requests_per_minute, 60.0)}  # one budget for every endpoint
 
     def _get(self, path: str, params: dict[str, Any] | None = None,
              accept: tuple[int, ...] = (200,)) -> tuple[int, Any]:
         try:
-            return self.http.request_json("GET", path, params=params, limiter=self._limiter(), accept=accept)
+            return self.http.request_json("GET", path, params=params, limiter=self.limiter("general"),
+                                         accept=accept)
         except SourceApiError as exc:
             if exc.status == 401:
                 raise ArrivyAuthError(f"Arrivy rejected the credentials (HTTP 401 on GET {path}): check "

@@ -8,11 +8,13 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 from dagster import Failure
-from pydantic import PrivateAttr, field_validator
+from pydantic import field_validator
 
-from crm_pipelines.core.config_rules import between
-from crm_pipelines.core.http import HttpSourceResource, SlidingWindowLimiter, SourceApiError
+from crm_pipelines.core.config_rules import a_budget, between
+from crm_pipelines.core.http import HttpSourceResource, SourceApiError
+from crm_pipelines.core.ratelimit import Budget
 
 API_KEY_ENV = "LEADCONDUIT_API_KEY"
 BASE_URL_ENV = "LEADCONDUIT_BASE_URL"
@@ -34,10 +36,8 @@ class LeadConduitResource(HttpSourceResource):
     requests_per_minute: int = 100
     page_limit: int = MAX_LIMIT
 
-    _limiter_instance: SlidingWindowLimiter | None = PrivateAttr(default=None)
-
     _limit_in_range = field_validator("page_limit")(between(1, MAX_LIMIT))
-    _budget_not_negative = field_validator("requests_per_minute")(between(0, 1_000_000))
+    _budget_not_negative = field_validator("requests_per_minute")(a_budget)
 
     def setup_for_execution(self, context) -> None:
         if not self.api_key.strip():
@@ -46,21 +46,18 @@ class LeadConduitResource(HttpSourceResource):
     def _basic_token(self) -> str:
         return base64.b64encode(f"{USERNAME}:{self.api_key}".encode()).decode()
 
-    def auth_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Basic {self._basic_token()}"}
+    def auth(self) -> httpx.BasicAuth:
+        return httpx.BasicAuth(USERNAME, self.api_key)
 
     def secret_values(self) -> list[str]:
         return [self.api_key, self._basic_token()]
 
-    def _limiter(self) -> SlidingWindowLimiter | None:
-        # One budget for every call; built on first use (resources are copied before execution).
-        if self._limiter_instance is None and self.requests_per_minute > 0:
-            self._limiter_instance = SlidingWindowLimiter(self.requests_per_minute, 60.0)
-        return self._limiter_instance
+    def budgets(self) -> dict[str, Budget]:
+        return {"general": Budget(self.requests_per_minute, 60.0)}  # one budget for every endpoint
 
     def _get(self, path: str, params: dict[str, Any]) -> Any:
         try:
-            return self.http.request_json("GET", path, params=params, limiter=self._limiter())[1]
+            return self.http.request_json("GET", path, params=params, limiter=self.limiter("general"))[1]
         except SourceApiError as exc:
             if exc.status == 401:
                 raise LeadConduitAuthError(

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 from dagster import materialize
 
-from crm_pipelines.core.assets import build_entity_asset, history_partitions
-from crm_pipelines.sources.arrivy.entities import ENTITIES
+from crm_pipelines.core.assets import history_partitions
+from crm_pipelines.sources.arrivy import SOURCE
 from crm_pipelines.sources.arrivy.resource import ArrivyResource
 from crm_pipelines_tests.sources.arrivy import samples
 from crm_pipelines_tests.sources.arrivy.arrivy_api import ArrivyApi
 from crm_pipelines_tests.sources.arrivy.canned import CannedServer
 
-ASSETS = {spec.name: build_entity_asset(spec, history_partitions()) for spec in ENTITIES}
+ASSETS = SOURCE.entity_assets(history_partitions())
 # Task ids: 16 digits, beyond 2**53 (a float could not hold them).
 FIRST_TASK = 9007199254740993
 LAST_SPRING, NEXT_YEAR, LONG_AGO, UNSCHEDULED, UNDATED = (FIRST_TASK + i for i in range(5))

@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 from dagster import DagsterResourceFunctionError, materialize
 
-from crm_pipelines.core.assets import build_entity_asset, history_partitions
-from crm_pipelines.sources.leadconduit.entities import ENTITIES
+from crm_pipelines.core.assets import history_partitions
+from crm_pipelines.sources.leadconduit import SOURCE
 from crm_pipelines.sources.leadconduit.resource import API_KEY_ENV, LeadConduitResource
 from crm_pipelines_tests.sources.arrivy.canned import CannedServer, Reply
 from crm_pipelines_tests.sources.leadconduit import samples
 from crm_pipelines_tests.sources.leadconduit.events_api import EventsApi
 
-ASSET = build_entity_asset(ENTITIES[0], history_partitions())
+ASSET = SOURCE.entity_assets(history_partitions())["leads"]
 DAY = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc)
 
 
