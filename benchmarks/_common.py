@@ -42,8 +42,9 @@ def emit(result: dict[str, Any]) -> None:
 
 
 def server_url() -> str:
-    """CRM_WAREHOUSE_URL's server, or the embedded PostgreSQL."""
-    return os.environ.get("CRM_WAREHOUSE_URL") or embedded_url()
+    """CRM_WAREHOUSE_URL's server, or the embedded PostgreSQL (unset or "embedded")."""
+    url = os.environ.get("CRM_WAREHOUSE_URL")
+    return url if url and url != "embedded" else embedded_url()
 
 
 @contextmanager

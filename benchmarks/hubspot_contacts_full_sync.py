@@ -18,10 +18,10 @@ import time
 from _common import ONLY_CONTACTS, SANDBOX_TOKEN, CpuMeter, emit, sandbox_process, scratch_database
 from dagster import materialize
 
-from crm_pipelines.core.assets import build_entity_asset, history_partitions
+from crm_pipelines.core.assets import history_partitions
 from crm_pipelines.core.report import peak_rss_mb
 from crm_pipelines.core.warehouse import Warehouse
-from crm_pipelines.sources.hubspot import ENTITIES
+from crm_pipelines.sources.hubspot import SOURCE
 from crm_pipelines.sources.hubspot.resource import HubSpotResource
 
 
@@ -30,8 +30,8 @@ def sync(sandbox_url: str, warehouse_url: str, batch_size: int, requests_per_10s
          **client: int) -> tuple[dict, float]:
     """One sync of hubspot/contacts through dagster.materialize: (its metadata, wall seconds). A full
     refresh (list endpoint), or with `partition_range` a single-run backfill of those days (search)."""
-    spec = next(e for e in ENTITIES if e.name == "contacts")
-    asset = build_entity_asset(spec, history_partitions())
+    spec = SOURCE.entity("contacts")
+    asset = SOURCE.entity_assets(history_partitions())[spec.name]
     hubspot = HubSpotResource(base_url=f"{sandbox_url}/hubspot", access_token=SANDBOX_TOKEN,
                               requests_per_10s=requests_per_10s, search_requests_per_s=search_requests_per_s,
                               **client)

@@ -21,7 +21,7 @@ from _common import CONTACT_PROPERTIES, ONLY_CONTACTS, SANDBOX_TOKEN, emit, proc
 
 from crm_pipelines.core.validation import split_valid
 from crm_pipelines.core.warehouse import Warehouse
-from crm_pipelines.sources.hubspot import ENTITIES
+from crm_pipelines.sources.hubspot import SOURCE
 from crm_pipelines.sources.hubspot.resource import HubSpotResource
 
 STAGES = ("fetch", "sandbox", "type", "validate", "encode", "load")
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=5000)
     args = parser.parse_args()
 
-    spec = next(e for e in ENTITIES if e.name == "contacts")
+    spec = SOURCE.entity("contacts")
     spent = dict.fromkeys(STAGES, 0.0)
     records = 0
     with scratch_database("stages") as url, sandbox_process({"contacts": args.contacts, **ONLY_CONTACTS}) as sandbox:

@@ -1,62 +1,35 @@
-"""The code location: every source's entity assets (+ checks), removal assets, schedules, alert sensors,
-freshness checks, the quarantine replay job and the resources they run with."""
+"""The code location: every discovered source's Definitions (entity and removal assets, checks, jobs,
+schedules, resources), merged with what all sources share: the alert sensors, the freshness sensor, the
+quarantine replay job and the warehouse."""
 
 from __future__ import annotations
 
-import os
+from dagster import DefaultSensorStatus, Definitions, EnvVar, build_sensor_for_freshness_checks
 
-from dagster import (
-    DefaultSensorStatus,
-    Definitions,
-    EnvVar,
-    build_last_update_freshness_checks,
-    build_sensor_for_freshness_checks,
-)
-
-from crm_pipelines.automation.schedules import crm_jobs_and_schedules
-from crm_pipelines.automation.sensors import ALERT_SENSORS
-from crm_pipelines.automation.settings import settings_for
-from crm_pipelines.core.assets import build_entity_asset, history_partitions
+from crm_pipelines.automation.sensors import build_alert_sensors
+from crm_pipelines.automation.source_definitions import source_definitions
+from crm_pipelines.core.assets import history_partitions
 from crm_pipelines.core.replay import build_replay_job
-from crm_pipelines.core.warehouse import Warehouse
-from crm_pipelines.sources import hubspot
-
-SOURCES = [hubspot]
+from crm_pipelines.core.warehouse import WAREHOUSE_URL_ENV, Warehouse
+from crm_pipelines.sources import discover
 
 
 def build_definitions() -> Definitions:
+    sources = discover()
     partitions = history_partitions()
-    assets, checks, jobs, schedules = [], [], [], []
-    for source in SOURCES:
-        crm = source.ENTITIES[0].crm
-        settings = settings_for(crm)
-        entity_assets = {spec.name: build_entity_asset(spec, partitions, settings.thresholds)
-                         for spec in source.ENTITIES}
-        partitioned = [entity_assets[s.name] for s in source.ENTITIES if s.partitioned]
-        unpartitioned = [entity_assets[s.name] for s in source.ENTITIES if not s.partitioned]
-        removals = source.build_removal_assets(source.ENTITIES)
-        assets += [*entity_assets.values(), *removals]
-        crm_jobs, crm_schedules = crm_jobs_and_schedules(crm, partitioned, [*unpartitioned, *removals], partitions)
-        jobs += crm_jobs
-        schedules += crm_schedules
-        if partitioned:
-            checks += build_last_update_freshness_checks(assets=partitioned, lower_bound_delta=settings.freshness)
-        if unpartitioned:
-            checks += build_last_update_freshness_checks(assets=unpartitioned,
-                                                         lower_bound_delta=settings.weekly_freshness)
+    per_source = [source_definitions(source, partitions) for source in sources]
     # Freshness alerts on open-source Dagster: this sensor runs the freshness checks, and the
     # check_failure_alerts sensor turns a failing one into an alert. Off by default, like the schedules.
     freshness_sensor = build_sensor_for_freshness_checks(
-        freshness_checks=checks, name="freshness_checks_sensor", default_status=DefaultSensorStatus.STOPPED)
-    # Unset CRM_WAREHOUSE_URL means the embedded PostgreSQL under CRM_PIPELINES_HOME (CONVENTIONS.md).
-    warehouse = Warehouse(url=EnvVar("CRM_WAREHOUSE_URL") if os.environ.get("CRM_WAREHOUSE_URL") else None)
-    resources = {"warehouse": warehouse}
-    for source in SOURCES:
-        resources.update(source.build_resources())
-    return Definitions(
-        assets=assets, asset_checks=checks, schedules=schedules, sensors=[*ALERT_SENSORS, freshness_sensor],
-        jobs=[*jobs, build_replay_job([spec for source in SOURCES for spec in source.ENTITIES])],
-        resources=resources)
+        freshness_checks=[check for s in per_source for check in s.freshness_checks],
+        name="freshness_checks_sensor", default_status=DefaultSensorStatus.STOPPED)
+    shared = Definitions(
+        sensors=[*build_alert_sensors({source.crm: source.thresholds for source in sources}), freshness_sensor],
+        jobs=[build_replay_job([spec for source in sources for spec in source.entities])],
+        # A URL, or "embedded"; unset, every run fails at once naming the variable (never a throwaway
+        # database in a deployment).
+        resources={"warehouse": Warehouse(url=EnvVar(WAREHOUSE_URL_ENV))})
+    return Definitions.merge(*(s.defs for s in per_source), shared)
 
 
 defs = build_definitions()

@@ -20,8 +20,6 @@ from dagster import (
     schedule,
 )
 
-from crm_pipelines.automation.settings import settings_for
-
 # A CRM's steps run one at a time anyway (its pool has one slot): a process per step would only add
 # start-up time and memory, so each CRM job runs its steps in the run's own process.
 
@@ -42,23 +40,24 @@ def _keys(assets: Sequence[AssetsDefinition]) -> list[AssetKey]:
     return [key for a in assets for key in a.keys]
 
 
-def crm_jobs_and_schedules(crm: str, partitioned: Sequence[AssetsDefinition], weekly: Sequence[AssetsDefinition],
-                           partitions_def: DailyPartitionsDefinition,
+def crm_jobs_and_schedules(crm: str, minute: int, hourly: Sequence[AssetsDefinition],
+                           weekly: Sequence[AssetsDefinition], partitions_def: DailyPartitionsDefinition,
                            ) -> tuple[list, list[ScheduleDefinition]]:
-    minute = settings_for(crm).minute
+    """`hourly`: the partitioned entities (today's partition) and any unpartitioned one read in full every
+    hour; `weekly`: the other unpartitioned entities and the removal assets."""
     jobs, schedules = [], []
-    if partitioned:
-        hourly = define_asset_job(f"{crm}_hourly", selection=AssetSelection.assets(*_keys(partitioned)),
+    if hourly:
+        hourly_job = define_asset_job(f"{crm}_hourly", selection=AssetSelection.assets(*_keys(hourly)),
                                   partitions_def=partitions_def, tags={"crm": crm}, executor_def=in_process_executor)
 
-        @schedule(name=f"{crm}_hourly_schedule", job=hourly, cron_schedule=f"{minute} * * * *",
+        @schedule(name=f"{crm}_hourly_schedule", job=hourly_job, cron_schedule=f"{minute} * * * *",
                   execution_timezone="UTC", default_status=DefaultScheduleStatus.STOPPED)
         def _hourly(context: ScheduleEvaluationContext):
             moment = context.scheduled_execution_time
             return [RunRequest(run_key=f"{key}@{moment.isoformat()}", partition_key=key)
                     for key in partitions_to_refresh(moment)]
 
-        jobs.append(hourly)
+        jobs.append(hourly_job)
         schedules.append(_hourly)
     if weekly:
         job = define_asset_job(f"{crm}_weekly_full_refresh", selection=AssetSelection.assets(*_keys(weekly)),

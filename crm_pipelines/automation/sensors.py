@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from dagster import (
     AssetCheckKey,
@@ -21,7 +21,6 @@ from dagster import (
 )
 
 from crm_pipelines.automation.alerts import Alert, deliver, fire_new, open_incidents, run_link
-from crm_pipelines.automation.settings import settings_for
 from crm_pipelines.core.checks import Thresholds
 
 HEALTH_WINDOW = dt.timedelta(hours=24)
@@ -95,20 +94,20 @@ def health_incidents(instance, runs, thresholds_for: Callable[[str], Thresholds]
     return incidents
 
 
-def _thresholds(crm: str) -> Thresholds:
-    try:
-        return settings_for(crm).thresholds
-    except KeyError:
-        return Thresholds()
+def build_run_health_alerts(thresholds: Mapping[str, Thresholds]):
+    """The rolling 24-hour rules, judged per CRM with that source's thresholds (defaults for a CRM the
+    code location does not know, e.g. runs of a source since removed)."""
 
+    @sensor(name="run_health_alerts", minimum_interval_seconds=300, default_status=DefaultSensorStatus.RUNNING)
+    def run_health_alerts(context: SensorEvaluationContext):
+        since = dt.datetime.now(dt.timezone.utc) - HEALTH_WINDOW
+        runs = [record.dagster_run for record in context.instance.get_run_records(
+            RunsFilter(statuses=[DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE], updated_after=since))]
+        incidents = health_incidents(context.instance, runs, lambda crm: thresholds.get(crm, Thresholds()))
+        context.update_cursor(fire_new(context.cursor, incidents, context.log))
+        return SkipReason(f"{len(runs)} runs in 24 h; open incidents: {sorted(open_incidents(context.cursor))}")
 
-@sensor(name="run_health_alerts", minimum_interval_seconds=300, default_status=DefaultSensorStatus.RUNNING)
-def run_health_alerts(context: SensorEvaluationContext):
-    since = dt.datetime.now(dt.timezone.utc) - HEALTH_WINDOW
-    runs = [record.dagster_run for record in context.instance.get_run_records(
-        RunsFilter(statuses=[DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE], updated_after=since))]
-    context.update_cursor(fire_new(context.cursor, health_incidents(context.instance, runs, _thresholds), context.log))
-    return SkipReason(f"{len(runs)} runs in 24 h; open incidents: {sorted(open_incidents(context.cursor))}")
+    return run_health_alerts
 
 
 def failing_checks(instance, check_keys: list[AssetCheckKey]) -> dict[str, Alert]:
@@ -138,4 +137,6 @@ def check_failure_alerts(context: SensorEvaluationContext):
     return SkipReason(f"open incidents: {sorted(open_incidents(context.cursor))}")
 
 
-ALERT_SENSORS = [run_failure_alerts, run_health_alerts, check_failure_alerts]
+def build_alert_sensors(thresholds: Mapping[str, Thresholds]) -> list:
+    """The three alert sensors; `thresholds` per CRM name."""
+    return [run_failure_alerts, build_run_health_alerts(thresholds), check_failure_alerts]

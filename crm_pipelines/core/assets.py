@@ -1,4 +1,13 @@
-"""EntitySpec -> Dagster asset: one pattern for every entity of every CRM."""
+"""EntitySpec -> Dagster asset: one pattern for every entity of every CRM.
+
+What varies between sources is declared, not coded here:
+- the client is any resource with `call_stats()` (crm_pipelines.core.resource): an HTTP API, a database,
+  a query service; its calls and retries become the `api_calls` and `retries` metadata;
+- partitions and fetch windows follow the entity's `partition_column` (the modified time by default, or
+  e.g. a scheduled time when that is all the source filters on), and so does the reconciliation count;
+- deletions come from what a page reports (`Page.deleted_keys`, `Page.replaces`) or, for an entity that
+  `deletes_unseen`, from a complete read of the whole set (crm_pipelines.core.unseen).
+"""
 
 
 import datetime as dt
@@ -17,12 +26,15 @@ from dagster import (
     MaterializeResult,
     asset,
 )
+import pandas as pd
 from pydantic import Field, field_validator
 
 from crm_pipelines.core.config_rules import at_least_one, between
 from crm_pipelines.core.checks import Reconciliation, Thresholds, check_results, check_specs
-from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
+from crm_pipelines.core import ddl
+from crm_pipelines.core.entity import SOURCE_UPDATED_AT, EntitySpec, FetchRequest, FetchWindow, Page, Processed
 from crm_pipelines.core.report import SyncReport
+from crm_pipelines.core.resource import SourceClient, fetch_ahead_pages
 from crm_pipelines.core.streaming import Prefetch, SerialWorker
 from crm_pipelines.core.validation import split_valid
 
@@ -43,7 +55,8 @@ class EntityRunConfig(Config):
 
 
 def history_partitions() -> DailyPartitionsDefinition:
-    """Daily UTC partitions on source-modified time; end_offset=1 makes today's partition exist so hourly
+    """Daily UTC partitions on each entity's partition axis (source-modified time unless the entity
+    declares another, `EntitySpec.partition_column`); end_offset=1 makes today's partition exist so hourly
     schedules can keep it fresh while the day is still running."""
     start = os.environ.get("CRM_HISTORY_START") or DEFAULT_HISTORY_START
     try:
@@ -54,8 +67,9 @@ def history_partitions() -> DailyPartitionsDefinition:
 
 
 def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefinition | None,
-                       thresholds: Thresholds = Thresholds()) -> AssetsDefinition:
+                       thresholds: Thresholds, pool: str) -> AssetsDefinition:
     key = AssetKey(spec.asset_key)
+    _check_partition_column(spec)
     partitioned = spec.partitioned and partitions_def is not None
     reconciles = partitioned and spec.count is not None
 
@@ -66,7 +80,7 @@ def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefiniti
         description=spec.description or None,
         partitions_def=partitions_def if partitioned else None,
         backfill_policy=BackfillPolicy.single_run() if partitioned else None,
-        pool=f"{spec.crm}_api",
+        pool=pool,
         required_resource_keys={spec.resource_key, "warehouse"},
         check_specs=check_specs(key, thresholds, reconciles),
         deps=[AssetKey(list(d)) for d in spec.deps],
@@ -97,7 +111,7 @@ def _window(context: AssetExecutionContext, spec: EntitySpec, config: EntityRunC
     return FetchWindow(start=time_window.start - spec.lookback, end=time_window.end)
 
 
-def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, warehouse: Any,
+def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: SourceClient, warehouse: Any,
                 window: FetchWindow, config: EntityRunConfig, reconcile: FetchWindow | None = None,
                 ) -> tuple[SyncReport, Reconciliation | None]:
     """Stream pages -> process -> validate -> load, batch by batch, inside one warehouse transaction.
@@ -108,7 +122,16 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
     connection. With `reconcile`
     (the partition window without lookback), the source's count for it is compared with the warehouse's
     rows plus the records this run quarantined from that window.
+
+    Deletions come from three kinds of evidence: keys a page reports deleted (`Page.deleted_keys`), a
+    page's complete current set for some scopes (`Page.replaces`, within the page), and, for an entity
+    that `deletes_unseen`, the whole run: every key it read is staged in the transaction, and a complete
+    read (no window, no limit, no error) soft-deletes the rows it did not see (crm_pipelines.core.unseen).
+    All of them pass the warehouse's mass-deletion guard.
     """
+    if not isinstance(client, SourceClient):
+        raise TypeError(f"{spec.table}: resource {spec.resource_key!r} ({type(client).__name__}) has no "
+                        "call_stats(); see crm_pipelines.core.resource")
     report = SyncReport(window=window)
     reconciliation = None
     quarantined_in_window: list[str] = []
@@ -116,7 +139,7 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
     calls_before, retries_before = stats.api_calls, stats.retries
     with warehouse.session(spec, context.run_id, dry_run=config.dry_run) as session:
         source = spec.fetch(client, FetchRequest(window, warehouse.read_keys))
-        ahead = getattr(client, "fetch_ahead_pages", lambda: 0)()
+        ahead = fetch_ahead_pages(client)
         # A limited run stops early: reading ahead would spend API calls on pages it never uses.
         if ahead and config.limit is None:
             source = Prefetch(source, ahead, name=f"fetch {spec.table}")
@@ -127,15 +150,14 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
                 report.fetched += len(records)
                 prepared, quarantined = None, []
                 if records:
-                    valid, quarantined = split_valid(spec, spec.process(records))
+                    processed = spec.process(records)
+                    valid, quarantined = split_valid(spec, processed)
+                    if reconcile is not None and quarantined:
+                        quarantined_in_window += _quarantined_in(spec, processed, quarantined, reconcile)
                     prepared = session.prepare(valid)
-                    del valid  # its `_raw` column holds the records
+                    del valid, processed  # their `_raw` column holds the records
                     report.quarantined += len(quarantined)
                     report.keep_sample([q.as_dict() for q in quarantined])
-                    if reconcile is not None:
-                        quarantined_in_window += [q.source_id for q in quarantined if q.source_id is not None
-                                                  and q.source_updated_at is not None
-                                                  and reconcile.start <= q.source_updated_at < reconcile.end]
                 # The loader keeps only what each page proves, not its records: the raw records of the
                 # batch being loaded need not stay in memory beside the next batch's.
                 evidence = [_evidence(spec, page) for page in pages]
@@ -149,6 +171,10 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
         finally:
             if isinstance(source, Prefetch):
                 source.close()
+        # Only a read that provably covered the whole set may take absence for deletion: no window, no
+        # limit, and the fetch ended without error (an error never gets here).
+        if spec.deletes_unseen and window.is_full and config.limit is None:
+            report.deleted += session.delete_unseen()
         report.row_count = session.row_count()
         if reconcile is not None:
             reconciliation = Reconciliation(
@@ -158,6 +184,33 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
     report.retries = stats.retries - retries_before
     report.finish()
     return report, reconciliation
+
+
+def _check_partition_column(spec: EntitySpec) -> None:
+    if spec.partition_column == SOURCE_UPDATED_AT:
+        return
+    types = {c.name: c.pg_type for c in ddl.data_columns(spec)}
+    if types.get(spec.partition_column) != "timestamptz":
+        raise ValueError(f"{spec.table}: partition_column {spec.partition_column!r} must be a timestamp column "
+                         f"of the schema (or {SOURCE_UPDATED_AT!r}), found {types.get(spec.partition_column)!r}")
+
+
+def _quarantined_in(spec: EntitySpec, processed: Processed, quarantined: list[Any],
+                    window: FetchWindow) -> list[str]:
+    """Keys of the quarantined records whose partition-axis value lies in `window`."""
+    if spec.partition_column == SOURCE_UPDATED_AT:
+        moments = [q.source_updated_at for q in quarantined]
+    else:
+        # A quarantined row carries its record as the frame's `_raw` cell, the very same object: that finds
+        # its typed axis value without another pass over the record.
+        wanted = {id(q.raw) for q in quarantined}
+        frame = processed.frame
+        axis = {id(raw): moment for raw, moment in zip(frame["_raw"], frame[spec.partition_column])
+                if id(raw) in wanted}
+        moments = [axis.get(id(q.raw)) for q in quarantined]
+    return [q.source_id for q, moment in zip(quarantined, moments)
+            if q.source_id is not None and moment is not None and not pd.isna(moment)
+            and window.start <= moment < window.end]
 
 
 class Evidence(NamedTuple):

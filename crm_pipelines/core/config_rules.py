@@ -29,3 +29,10 @@ def between(low: int, high: int):
             raise ValueError(f"{info.field_name} must be between {low} and {high}, got {value}")
         return value
     return check
+
+
+def a_budget(cls: Any, value: int | None, info: Any) -> int | None:
+    """A rate budget field (`requests_per_<period>`): a count of calls, 0 meaning no client-side limit."""
+    if value is not None and value < 0:
+        raise ValueError(f"{info.field_name} must be >= 0 (0 turns the limit off), got {value}")
+    return value

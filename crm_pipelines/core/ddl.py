@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from psycopg import sql
 
-from crm_pipelines.core.entity import EntitySpec
+from crm_pipelines.core.entity import SOURCE_UPDATED_AT, EntitySpec
 
 # The columns every entity table carries besides the source's own fields.
 SYSTEM_COLUMNS = (
@@ -81,6 +81,10 @@ def ensure_statements(spec: EntitySpec, existing: set[str]) -> list[sql.Composab
                     table, sql.Identifier(name), sql.SQL(pg_type.replace(" not null", ""))))
     statements.append(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (_source_updated_at)").format(
         sql.Identifier(f"{spec.name}__source_updated_at_idx"), table))
+    if spec.partition_column != SOURCE_UPDATED_AT:  # the reconciliation counts on the partition axis
+        statements.append(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
+            sql.Identifier(f"{spec.name}_{spec.partition_column}_idx"), table,
+            sql.Identifier(spec.partition_column)))
     statements.extend(quarantine_statements(spec.crm))
     return statements
 

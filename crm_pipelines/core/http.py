@@ -1,23 +1,30 @@
 """The one HTTP path every REST source uses: timeouts, retries with backoff, client-side rate limiting,
-call counting and secret redaction."""
+per-request authentication, call counting and secret redaction.
+
+A resource authenticates through an `httpx.Auth` (`HttpSourceResource.auth()`): static headers
+(`HeaderAuth`), `httpx.BasicAuth`, or a subclass of its own that signs each request. Its `auth_flow`
+runs on every attempt, so a retried request carries a fresh signature. `request_json` decodes a JSON
+answer; `request_raw` returns the response itself (an Atom XML client parses the bytes); both go
+through the same loop of limiter, retries and redaction (`HttpClient._send`).
+"""
 
 from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import orjson
-from dagster import ConfigurableResource
 from pydantic import PrivateAttr, field_validator
 
-# 520/524 are Cloudflare's answers when HubSpot's origin is overloaded; they heal like a 503.
+from crm_pipelines.core.ratelimit import SlidingWindowLimiter
+from crm_pipelines.core.resource import CallCounter, CallStats, SourceResource
+
+# 520/524 are Cloudflare's answers when the API's origin behind it is overloaded; they heal like a 503.
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 524})
 REDACTED = "***"
 
@@ -38,37 +45,6 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-class SlidingWindowLimiter:
-    """At most `max_calls` request starts in any window of `period_s` seconds.
-
-    A token bucket would let a full burst plus its refill through within one window, which a rolling
-    server-side window (HubSpot's TEN_SECONDLY_ROLLING) answers with 429s; a log of the last starts cannot.
-    """
-
-    def __init__(self, max_calls: int, period_s: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
-        if max_calls < 1 or period_s <= 0:
-            raise ValueError("rate limit needs max_calls >= 1 and period_s > 0")
-        self.max_calls = max_calls
-        self.period_s = period_s
-        self._starts: deque[float] = deque()
-        self._lock = threading.Lock()
-        self._clock = clock
-        self._sleep = sleep
-
-    def acquire(self) -> None:
-        while True:
-            with self._lock:
-                now = self._clock()
-                while self._starts and now - self._starts[0] >= self.period_s:
-                    self._starts.popleft()
-                if len(self._starts) < self.max_calls:
-                    self._starts.append(now)
-                    return
-                wait = self.period_s - (now - self._starts[0])
-            self._sleep(max(wait, 0.001))
-
-
 @dataclass
 class RetryPolicy:
     max_attempts: int = 8
@@ -81,26 +57,36 @@ class RetryPolicy:
         return random.uniform(0, min(self.backoff_max_s, self.backoff_base_s * 2 ** (attempt - 1)))
 
 
-@dataclass
-class CallStats:
-    api_calls: int = 0
-    retries: int = 0
+class HeaderAuth(httpx.Auth):
+    """Fixed credential headers on every request (a bearer token, an API key pair)."""
+
+    def __init__(self, headers: Mapping[str, str]):
+        self._headers = dict(headers)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.update(self._headers)
+        yield request
 
 
 class HttpClient:
     def __init__(self, base_url: str, *, headers: dict[str, str], timeout_s: float, retry: RetryPolicy,
                  secrets: Sequence[str] = (), logger: logging.Logger | None = None,
                  transport: httpx.BaseTransport | None = None,
-                 hopeless: Callable[[httpx.Response], str | None] = lambda response: None):
-        self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers,
+                 hopeless: Callable[[httpx.Response], str | None] = lambda response: None,
+                 auth: httpx.Auth | None = None, counter: CallCounter | None = None):
+        # httpx runs `auth` on every request it sends, so every attempt below is authenticated afresh.
+        self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, auth=auth,
                                     timeout=httpx.Timeout(timeout_s), transport=transport)
         self.retry = retry
         self.secrets = [s for s in secrets if s]
-        self.stats = CallStats()
-        self._stats_lock = threading.Lock()
+        self.counter = counter or CallCounter()  # several request chains may share this client
         self.log = logger or logging.getLogger(__name__)
         # Says why a normally retryable answer will not heal within a run (e.g. a daily quota): fail now.
         self.hopeless = hopeless
+
+    @property
+    def stats(self) -> CallStats:
+        return self.counter.stats
 
     def close(self) -> None:
         self._client.close()
@@ -111,12 +97,27 @@ class HttpClient:
         """Send with retries; return (status, decoded body) for a status in `accept`, raise otherwise."""
         content = orjson.dumps(json) if json is not None else None
         headers = {"Content-Type": "application/json"} if json is not None else None
+        response = self._send(method, path, params=params, content=content, headers=headers, limiter=limiter,
+                              accept=accept)
+        return response.status_code, _decode(response)
+
+    def request_raw(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+                    content: bytes | None = None, headers: Mapping[str, str] | None = None,
+                    limiter: SlidingWindowLimiter | None = None, accept: Sequence[int] = (200,)) -> httpx.Response:
+        """Send with retries like `request_json`; return the response (body read) for a status in `accept`.
+
+        `headers` add to or override the client's (e.g. `Accept: application/atom+xml`)."""
+        return self._send(method, path, params=params, content=content, headers=headers, limiter=limiter,
+                          accept=accept)
+
+    def _send(self, method: str, path: str, *, params: dict[str, Any] | None, content: bytes | None,
+              headers: Mapping[str, str] | None, limiter: SlidingWindowLimiter | None,
+              accept: Sequence[int]) -> httpx.Response:
         last_problem = ""
         for attempt in range(1, self.retry.max_attempts + 1):
             if limiter is not None:
                 limiter.acquire()
-            with self._stats_lock:  # several request chains may share this client
-                self.stats.api_calls += 1
+            self.counter.count_call()
             try:
                 response = self._client.request(method, path, params=params, content=content, headers=headers)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
@@ -124,7 +125,7 @@ class HttpClient:
                 delay = self.retry.backoff(attempt)
             else:
                 if response.status_code in accept:
-                    return response.status_code, _decode(response)
+                    return response
                 last_problem = f"HTTP {response.status_code}: {_snippet(response)}"
                 retryable = response.status_code in RETRYABLE_STATUSES
                 if retryable and (reason := self.hopeless(response)):
@@ -138,8 +139,7 @@ class HttpClient:
                     delay = self.retry.backoff(attempt)
             if attempt == self.retry.max_attempts:
                 break
-            with self._stats_lock:
-                self.stats.retries += 1
+            self.counter.count_retry()
             self.log.warning(self._redact(f"{method} {path}: {last_problem}; retry {attempt} in {delay:.2f}s"))
             time.sleep(delay)
         raise SourceApiError(self._redact(
@@ -179,8 +179,9 @@ def _snippet(response: httpx.Response, limit: int = 300) -> str:
     return response.text[:limit].replace("\n", " ")
 
 
-class HttpSourceResource(ConfigurableResource):
-    """Base of every REST client resource: subclasses add credentials and the API's own paging."""
+class HttpSourceResource(SourceResource):
+    """Base of every REST client resource: subclasses add credentials (`auth`, `secret_values`), their rate
+    budgets (`budgets`, see crm_pipelines.core.resource) and the API's own paging."""
 
     base_url: str
     timeout_s: float = 30.0
@@ -225,8 +226,9 @@ class HttpSourceResource(ConfigurableResource):
             raise ValueError(f"base_url must start with http:// or https://, got {value!r}")
         return value
 
-    def auth_headers(self) -> dict[str, str]:
-        return {}
+    def auth(self) -> httpx.Auth | None:
+        """How every request (and every retry of it) is authenticated; see the module docstring."""
+        return None
 
     def secret_values(self) -> list[str]:
         return []
@@ -239,15 +241,12 @@ class HttpSourceResource(ConfigurableResource):
     def http(self) -> HttpClient:
         if self._http is None:
             self._http = HttpClient(
-                self.base_url, headers={"Accept": "application/json", **self.auth_headers()},
-                timeout_s=self.timeout_s, secrets=self.secret_values(),
+                self.base_url, headers={"Accept": "application/json"}, auth=self.auth(),
+                timeout_s=self.timeout_s, secrets=self.secret_values(), counter=self._counter,
                 retry=RetryPolicy(max_attempts=self.max_attempts, backoff_base_s=self.backoff_base_s,
                                   backoff_max_s=self.backoff_max_s),
                 logger=logging.getLogger(f"crm_pipelines.{type(self).__name__}"), hopeless=self.hopeless)
         return self._http
-
-    def call_stats(self) -> CallStats:
-        return self.http.stats
 
     def teardown_after_execution(self, context) -> None:
         if self._http is not None:

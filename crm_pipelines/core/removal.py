@@ -26,6 +26,7 @@ from pydantic import Field, field_validator
 
 from crm_pipelines.core.config_rules import a_fraction, at_least_one
 from crm_pipelines.core.entity import EntitySpec
+from crm_pipelines.core.resource import SourceClient
 
 SAMPLE_IDS = 20
 
@@ -95,7 +96,7 @@ class RemovalReport:
         return f"{self.deleted} record(s) {verb}{more}: {shown}"
 
 
-def build_removal_asset(spec: RemovalSpec, entity_spec: EntitySpec) -> AssetsDefinition:
+def build_removal_asset(spec: RemovalSpec, entity_spec: EntitySpec, pool: str) -> AssetsDefinition:
     if (spec.crm, spec.entity) != (entity_spec.crm, entity_spec.name):
         raise ValueError(f"removal {spec.crm}/{spec.entity} paired with entity {entity_spec.table}")
     if len(entity_spec.key) != 1:
@@ -108,7 +109,7 @@ def build_removal_asset(spec: RemovalSpec, entity_spec: EntitySpec) -> AssetsDef
         group_name=spec.crm,
         kinds={spec.crm, "postgres"},
         description=spec.description or f"Soft-deletes {entity_spec.table} rows the source confirms deleted.",
-        pool=f"{spec.crm}_api",
+        pool=pool,
         required_resource_keys={spec.resource_key, "warehouse"},
         deps=[AssetKey(entity_spec.asset_key)],
         tags={"crm": spec.crm},
@@ -121,7 +122,7 @@ def build_removal_asset(spec: RemovalSpec, entity_spec: EntitySpec) -> AssetsDef
     return _removal
 
 
-def run_removal(context: AssetExecutionContext, spec: RemovalSpec, entity_spec: EntitySpec, client: Any,
+def run_removal(context: AssetExecutionContext, spec: RemovalSpec, entity_spec: EntitySpec, client: SourceClient,
                 warehouse: Any, config: RemovalRunConfig) -> RemovalReport:
     report = RemovalReport(started=time.monotonic(), dry_run=config.dry_run)
     stats = client.call_stats()

@@ -6,8 +6,8 @@ with the GIL released, so PostgreSQL merges batch k while Python types batch k+1
 
 `Prefetch` fetches pages ahead in a thread. It pays off only where requests wait (latency, a rate
 limit): decoding a page (orjson, httpx) holds the GIL, so against a source that answers at once the two
-threads take turns every switch interval and both run slower (200k contacts from the zero-latency
-sandbox: 6.8k records/s with it, 9.0k without; see benchmarks/README.md). Sources turn it on per client.
+threads take turns every switch interval and both run slower (benchmarks/README.md has the figures).
+Sources turn it on per client.
 `Prefetch.interleaved` keeps several independent request chains in flight (e.g. disjoint search windows)
 where one chain alone cannot use a rate budget: each chain waits its own latency, the budget is shared.
 """

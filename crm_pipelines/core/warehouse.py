@@ -23,6 +23,7 @@ from crm_pipelines.core import copy_text, ddl
 from crm_pipelines.core.config_rules import a_fraction, fraction
 from crm_pipelines.core.embedded_pg import embedded_url
 from crm_pipelines.core.entity import EntitySpec
+from crm_pipelines.core.unseen import SeenKeys
 from crm_pipelines.core.validation import QuarantineRow
 
 
@@ -30,16 +31,35 @@ class MassDeletionError(RuntimeError):
     """A run would soft-delete more than the allowed share of a table; nothing of the run is kept."""
 
 
-class Warehouse(ConfigurableResource):
-    """PostgreSQL warehouse. `url` unset means the embedded server under CRM_PIPELINES_HOME."""
+WAREHOUSE_URL_ENV = "CRM_WAREHOUSE_URL"
+EMBEDDED = "embedded"
 
-    url: str | None = None
+
+class Warehouse(ConfigurableResource):
+    """PostgreSQL warehouse: `url` is a postgresql:// URL, or "embedded" for the embedded server under
+    CRM_PIPELINES_HOME (the local stack's choice; it needs the `local` extra)."""
+
+    url: str
     max_delete_share: float = 0.05
 
     _share_is_a_fraction = field_validator("max_delete_share")(a_fraction)
 
+    def setup_for_execution(self, context) -> None:
+        self._target()  # a wrong value fails the run at once, before any source is read
+
+    def _target(self) -> str:
+        if self.url == EMBEDDED:
+            return embedded_url()
+        # A postgresql:// URL or libpq's "host=... dbname=..." form. Checked here, not by a pydantic
+        # validator, whose error would echo the value (and its password).
+        is_url = self.url.startswith(("postgresql://", "postgres://"))
+        is_keywords = "://" not in self.url and "=" in self.url
+        if not (is_url or is_keywords):
+            raise ValueError(f"{WAREHOUSE_URL_ENV} must be a postgresql:// URL or the word {EMBEDDED!r}")
+        return self.url
+
     def connect(self) -> psycopg.Connection:
-        conn = psycopg.connect(self.url or embedded_url(), autocommit=False)
+        conn = psycopg.connect(self._target(), autocommit=False)
         set_json_dumps(orjson.dumps, context=conn)
         return conn
 
@@ -115,6 +135,8 @@ class LoadSession:
             cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE entity = %s AND resolved_at IS NULL)").format(
                 ddl.quarantine_ident(spec.crm)), (spec.name,))
             self.open_quarantine = cur.fetchone()[0]
+        # Keys this run read, for delete_unseen (only entities that delete by absence pay for it).
+        self.seen = SeenKeys(conn, spec) if spec.deletes_unseen else None
         self._upsert = _upsert_statement(spec, self.names)
         self._copy_columns = [(c.name, c.pg_type) for c in self.columns]
         column_list = sql.SQL(", ").join(map(sql.Identifier, self.names))
@@ -152,6 +174,8 @@ class LoadSession:
                         copy.write_row(row)
             cur.execute(self._upsert, {"run_id": self.run_id})
             created, updated = cur.fetchone()
+            if self.seen is not None:
+                self.seen.add_batch(cur)
             if self.open_quarantine:
                 cur.execute(sql.SQL(
                     "UPDATE {} q SET resolved_at = now() WHERE q.entity = %s AND q.resolved_at IS NULL "
@@ -172,6 +196,8 @@ class LoadSession:
             cur.executemany(statement, [(self.spec.name, r.source_id, Jsonb(r.reasons), Jsonb(r.raw or {}),
                                          self.run_id) for r in rows])
         self.open_quarantine = True
+        if self.seen is not None:
+            self.seen.add([r.source_id for r in rows])
 
     def soft_delete(self, keys: Sequence[tuple[Any, ...]]) -> int:
         """Mark rows the source positively reported deleted/archived; refuses a mass deletion."""
@@ -193,6 +219,13 @@ class LoadSession:
             sql.Identifier(column), key_cols, self._key_arrays)
         return self._delete_where(condition, [list(values), *seen_columns])
 
+    def delete_unseen(self) -> int:
+        """Soft-delete every current row whose key this session neither loaded nor quarantined, under the
+        mass-deletion guard. Only for a session that read the source's complete set (see unseen.py)."""
+        if self.seen is None:
+            raise ValueError(f"{self.spec.table}: delete_unseen needs an entity declared deletes_unseen")
+        return self._delete_where(self.seen.unseen(), [])
+
     def _delete_where(self, condition: sql.Composable, params: list[Any]) -> int:
         table = ddl.table_ident(self.spec)
         with self.conn.cursor() as cur:
@@ -210,13 +243,15 @@ class LoadSession:
             return cur.rowcount
 
     def count_window(self, start: Any, end: Any, besides: Sequence[str] = ()) -> int:
-        """Rows modified in [start, end), plus the `besides` keys (quarantined records) not among them."""
+        """Rows in [start, end) on the partition axis, plus the `besides` keys (quarantined records) not
+        among them."""
         table = ddl.table_ident(self.spec)
         key = sql.Identifier(self.spec.key[0])
+        axis = sql.Identifier(self.spec.partition_column)
         with self.conn.cursor() as cur:
             cur.execute(sql.SQL("SELECT count(*), count(*) FILTER (WHERE {}::text = ANY(%s)) FROM {} "
-                                "WHERE _deleted_at IS NULL AND _source_updated_at >= %s AND _source_updated_at < %s"
-                                ).format(key, table), (list(besides), start, end))
+                                "WHERE _deleted_at IS NULL AND {axis} >= %s AND {axis} < %s"
+                                ).format(key, table, axis=axis), (list(besides), start, end))
             rows, overlap = cur.fetchone()
         return rows + len(set(besides)) - overlap
 

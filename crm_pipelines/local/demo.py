@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 from crm_pipelines.local.stack import REPO_ROOT, restore_default_signals, sandbox_process, stack_environment
+from crm_pipelines.sources import discover
 
 SUMMARY_KEYS = ("records_fetched", "records_created", "records_updated", "records_quarantined",
                 "records_deleted", "api_calls", "records_per_s", "peak_rss_mb")
@@ -47,25 +48,26 @@ def _value(entry) -> str:
 
 
 def main() -> None:
-    from crm_pipelines.sources.hubspot import ENTITIES
-
-    partitioned = [f"hubspot/{e.name}" for e in ENTITIES if e.partitioned]
-    unpartitioned = [f"hubspot/{e.name}" for e in ENTITIES if not e.partitioned]
+    sources = discover()
     with sandbox_process() as sandbox_url:
         env = stack_environment(sandbox_url)
-        # The sandbox enforces no rate limit, so the demo lifts the client-side budget too (run config
-        # replaces the resource's whole config; the token still comes from the environment).
-        resources = {"hubspot": {"config": {
-            "access_token": {"env": "HUBSPOT_ACCESS_TOKEN"}, "base_url": env["HUBSPOT_BASE_URL"],
-            "requests_per_10s": 0, "search_requests_per_s": 0}}}
-        print(f"sandbox: {sandbox_url}  warehouse: {os.environ.get('CRM_WAREHOUSE_URL') or 'embedded'}  "
+        print(f"sandbox: {sandbox_url}  warehouse: {env['CRM_WAREHOUSE_URL']}  "
               f"DAGSTER_HOME: {env['DAGSTER_HOME']}", flush=True)
         today = dt.datetime.now(dt.timezone.utc).date().isoformat()
-        full = {"ops": {key.replace("/", "__"): {"config": {"full_refresh": True}} for key in partitioned},
-                "resources": resources}
-        materialize(env, partitioned, full, today)
-        materialize(env, unpartitioned, {"resources": resources}, None)
-        print(summary(env, partitioned + unpartitioned))
+        shown = []
+        for source in sources:
+            resources = {key: {"config": dict(config)} for key, config in source.sandbox.resource_config.items()}
+            partitioned = [f"{source.crm}/{e.name}" for e in source.entities if e.partitioned]
+            unpartitioned = [f"{source.crm}/{e.name}" for e in source.entities if not e.partitioned]
+            # One run per kind: the partitioned entities as a full refresh (a partition key is still required).
+            if partitioned:
+                full = {"ops": {key.replace("/", "__"): {"config": {"full_refresh": True}} for key in partitioned},
+                        "resources": resources}
+                materialize(env, partitioned, full, today)
+            if unpartitioned:
+                materialize(env, unpartitioned, {"resources": resources}, None)
+            shown += partitioned + unpartitioned
+        print(summary(env, shown))
 
 
 if __name__ == "__main__":

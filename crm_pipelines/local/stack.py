@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crm_pipelines.core.embedded_pg import embedded_url, pipelines_home
+from crm_pipelines.core.warehouse import EMBEDDED, WAREHOUSE_URL_ENV
+from crm_pipelines.sources import discover
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SANDBOX_HUBSPOT_TOKEN = "sandbox-hubspot-token"
 
 
 def free_port() -> int:
@@ -63,17 +64,16 @@ def sandbox_process(extra_args: list[str] | None = None) -> Iterator[str]:
 
 
 def stack_environment(sandbox_url: str) -> dict[str, str]:
-    """Environment for Dagster processes that talk to the sandbox and the local warehouse."""
+    """Environment for Dagster processes that talk to the sandbox and the local warehouse: every source's
+    sandbox wiring, and the embedded warehouse unless CRM_WAREHOUSE_URL names another."""
     home = pipelines_home()
     dagster_home = Path(os.environ.get("DAGSTER_HOME") or home / "dagster")
     dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO_ROOT / "dagster.yaml", dagster_home / "dagster.yaml")
-    env = {
-        "CRM_PIPELINES_HOME": str(home),
-        "DAGSTER_HOME": str(dagster_home),
-        "HUBSPOT_BASE_URL": f"{sandbox_url}/hubspot",
-        "HUBSPOT_ACCESS_TOKEN": SANDBOX_HUBSPOT_TOKEN,
-    }
-    if not os.environ.get("CRM_WAREHOUSE_URL"):
+    env = {"CRM_PIPELINES_HOME": str(home), "DAGSTER_HOME": str(dagster_home),
+           WAREHOUSE_URL_ENV: os.environ.get(WAREHOUSE_URL_ENV) or EMBEDDED}
+    for source in discover():
+        env.update(source.sandbox.env(sandbox_url))
+    if env[WAREHOUSE_URL_ENV] == EMBEDDED:
         embedded_url(home)  # start it once here rather than racing in several run workers
     return env

@@ -21,11 +21,12 @@ from dagster import (
 from dagster._core.definitions.asset_checks.asset_check_factories.freshness_checks import last_update
 
 from crm_pipelines.automation.alerts import AlertDeliveryError
-from crm_pipelines.automation.sensors import check_failure_alerts, run_failure_alerts, run_health_alerts
+from crm_pipelines.automation.sensors import check_failure_alerts, run_failure_alerts
 from crm_pipelines.definitions import defs
 from crm_pipelines_tests.sources.hubspot.conftest import client_for, sync
 
 REPOSITORY = defs.get_repository_def()
+run_health_alerts = REPOSITORY.get_sensor_def("run_health_alerts")
 DAY = "2026-11-10"
 
 

@@ -16,6 +16,9 @@ import yaml
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from crm_pipelines_tests.sources.hubspot.conftest import TOKEN
+from crm_pipelines_tests.support import cli_environment
+
+pytestmark = pytest.mark.slow  # subprocesses of the dagster CLI (and daemon)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DAYS = [f"2026-11-{d:02d}" for d in range(1, 11)]
@@ -42,9 +45,8 @@ def test_a_backfill_runs_within_the_per_crm_run_limit(control, sandbox, pg_url, 
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBSPOT_", "CRM_"))}
-    env.update(DAGSTER_HOME=str(home), CRM_WAREHOUSE_URL=pg_url, HUBSPOT_BASE_URL=sandbox.hubspot_url,
-               HUBSPOT_ACCESS_TOKEN=TOKEN, CRM_PIPELINES_HOME=str(tmp_path / "home"))
+    env = cli_environment(pg_url, tmp_path, HUBSPOT_BASE_URL=sandbox.hubspot_url, HUBSPOT_ACCESS_TOKEN=TOKEN)
+    env["DAGSTER_HOME"] = str(home)
     control.faults({"route": "search", "delay_s": 0.1})  # runs that last long enough to overlap if allowed
     bin_dir = Path(sys.executable).parent
     # Create the instance's storage before two processes race to migrate the same SQLite files.

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from crm_pipelines.core.http import RetryPolicy, SlidingWindowLimiter, redact
+from crm_pipelines.core.http import RetryPolicy, redact
+from crm_pipelines.core.ratelimit import Budget, SlidingWindowLimiter, skewed_window
+from crm_pipelines.core.resource import SourceResource
 
 
 class FakeClock:
@@ -47,3 +51,33 @@ def test_backoff_grows_and_is_capped():
 
 def test_redact_hides_every_secret():
     assert redact("token pat-na1-abc in pat-na1-abc", ["pat-na1-abc", ""]) == "token *** in ***"
+
+
+class Budgeted(SourceResource):
+    requests_per_minute: int = 30
+    requests_per_s: int = 0
+
+    def budgets(self) -> dict[str, Budget]:
+        return {"general": Budget(self.requests_per_minute, 60.0), "bulk": Budget(self.requests_per_s, 1.0)}
+
+
+def test_a_declared_budget_becomes_one_shared_limiter_with_the_skew_allowance():
+    resource = Budgeted()
+    found: list[SlidingWindowLimiter | None] = []
+    threads = [threading.Thread(target=lambda: found.append(resource.limiter("general"))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(limiter) for limiter in found}) == 1
+    limiter = found[0]
+    assert limiter.max_calls == 30 and limiter.period_s == pytest.approx(61.2)  # 2 % of a minute
+    assert skewed_window(1.0) == pytest.approx(1.08)  # at least the 80 ms allowance
+    assert resource.limiter("bulk") is None  # 0 calls: off
+    with pytest.raises(KeyError, match="no rate budget named 'search'"):
+        resource.limiter("search")
+
+
+def test_a_negative_budget_is_refused():
+    with pytest.raises(ValueError, match="calls >= 0"):
+        Budgeted(requests_per_s=-1).limiter("bulk")

@@ -9,7 +9,8 @@ from typing import Any
 from crm_pipelines.core.columns import converter_kinds
 from crm_pipelines.core.entity import EntitySpec, FetchRequest, Page
 from crm_pipelines.core.processing import record_processor
-from crm_pipelines.sources.hubspot import schemas
+from crm_pipelines.sources.hubspot import objects, schemas
+from crm_pipelines.sources.hubspot.objects import ObjectType
 from crm_pipelines.sources.hubspot.resource import HubSpotResource
 
 CRM = "hubspot"
@@ -66,17 +67,15 @@ def _object_fetch(object_type: Callable[[HubSpotResource], str], properties: lis
     return fetch
 
 
-def _object_spec(name: str, object_type: str | Callable[[HubSpotResource], str], schema, modified_property: str,
-                 description: str) -> EntitySpec:
+def _object_spec(objects: ObjectType, schema) -> EntitySpec:
     properties = ["hs_object_id", *(p for p in converter_kinds(schema) if p not in _ENVELOPE_FIELDS)]
-    type_of = object_type if callable(object_type) else (lambda client: object_type)
+    modified = objects.modified_property
     return EntitySpec(
-        crm=CRM, name=name, schema=schema, resource_key=RESOURCE_KEY, partitioned=True,
-        fetch=_object_fetch(type_of, properties, modified_property),
-        count=lambda client, window: client.search_count(type_of(client), modified_property, window.start,
-                                                         window.end),
-        process=record_processor(schema, _object_extract, modified_property, columns=_object_columns),
-        description=description,
+        crm=CRM, name=objects.entity, schema=schema, resource_key=RESOURCE_KEY, partitioned=True,
+        fetch=_object_fetch(objects.of, properties, modified),
+        count=lambda client, window: client.search_count(objects.of(client), modified, window.start, window.end),
+        process=record_processor(schema, _object_extract, modified, columns=_object_columns),
+        description=f"HubSpot {objects.label}, partitioned by {modified}.",
     )
 
 
@@ -126,23 +125,17 @@ def _association_spec(name: str, schema, to_type: Callable[[HubSpotResource], st
 
 
 ENTITIES: list[EntitySpec] = [
-    _object_spec("contacts", "contacts", schemas.Contact, "lastmodifieddate",
-                 "HubSpot contacts (object 0-1), partitioned by lastmodifieddate."),
-    _object_spec("companies", "companies", schemas.Company, "hs_lastmodifieddate",
-                 "HubSpot companies (object 0-2), partitioned by hs_lastmodifieddate."),
-    _object_spec("deals", "deals", schemas.Deal, "hs_lastmodifieddate",
-                 "HubSpot deals (object 0-3), partitioned by hs_lastmodifieddate."),
-    _object_spec("appointments", "0-421", schemas.Appointment, "hs_lastmodifieddate",
-                 "HubSpot appointments (object 0-421), partitioned by hs_lastmodifieddate."),
-    _object_spec("divisions", lambda c: c.division_object_type, schemas.Division, "hs_lastmodifieddate",
-                 "Divisions (custom object; type id set on the hubspot resource)."),
-    _object_spec("genius_users", lambda c: c.genius_user_object_type, schemas.GeniusUser, "hs_lastmodifieddate",
-                 "Genius users (custom object; type id set on the hubspot resource)."),
+    _object_spec(objects.CONTACTS, schemas.Contact),
+    _object_spec(objects.COMPANIES, schemas.Company),
+    _object_spec(objects.DEALS, schemas.Deal),
+    _object_spec(objects.APPOINTMENTS, schemas.Appointment),
+    _object_spec(objects.DIVISIONS, schemas.Division),
+    _object_spec(objects.GENIUS_USERS, schemas.GeniusUser),
     EntitySpec(crm=CRM, name="owners", schema=schemas.Owner, resource_key=RESOURCE_KEY, partitioned=False,
                fetch=_fetch_owners, process=record_processor(schemas.Owner, _owner_extract, "updated_at"),
                description="HubSpot owners (users and queues); the owners API has no modified filter."),
-    _association_spec("contact_appointments", schemas.ContactAppointment, lambda c: "0-421", "appointment_id",
+    _association_spec("contact_appointments", schemas.ContactAppointment, objects.APPOINTMENTS.of, "appointment_id",
                       "Contact -> appointment associations (v4), for every contact in the warehouse."),
-    _association_spec("contact_divisions", schemas.ContactDivision, lambda c: c.division_object_type,
-                      "division_id", "Contact -> division associations (v4), for every contact in the warehouse."),
+    _association_spec("contact_divisions", schemas.ContactDivision, objects.DIVISIONS.of, "division_id",
+                      "Contact -> division associations (v4), for every contact in the warehouse."),
 ]

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dagster import AssetsDefinition
-
-from crm_pipelines.core.entity import EntitySpec
-from crm_pipelines.core.removal import RemovalSpec, build_removal_asset
+from crm_pipelines.core.removal import RemovalSpec
 from crm_pipelines.sources.hubspot.entities import CRM, RESOURCE_KEY
+from crm_pipelines.sources.hubspot.objects import SYNCED, ObjectType
 from crm_pipelines.sources.hubspot.resource import BATCH_READ_MAX, HubSpotResource
 
-ObjectType = str | Callable[[HubSpotResource], str]
-
-
-def find_deleted(object_type: ObjectType) -> Callable[[HubSpotResource, list[str]], list[str]]:
+def find_deleted(object_type: Callable[[HubSpotResource], str]) -> Callable[[HubSpotResource, list[str]], list[str]]:
     def find(client: HubSpotResource, ids: list[str]) -> list[str]:
-        type_id = object_type(client) if callable(object_type) else object_type
+        type_id = object_type(client)
         confirmed: list[str] = []
         for start in range(0, len(ids), BATCH_READ_MAX):
             _, candidates = client.batch_read_existing(type_id, ids[start:start + BATCH_READ_MAX])
@@ -32,29 +27,13 @@ def find_deleted(object_type: ObjectType) -> Callable[[HubSpotResource, list[str
     return find
 
 
-def _removal(entity: str, object_type: ObjectType, label: str) -> RemovalSpec:
+def _removal(objects: ObjectType) -> RemovalSpec:
     return RemovalSpec(
-        crm=CRM, entity=entity, resource_key=RESOURCE_KEY, find_deleted=find_deleted(object_type),
+        crm=CRM, entity=objects.entity, resource_key=RESOURCE_KEY, find_deleted=find_deleted(objects.of),
         chunk=BATCH_READ_MAX,
-        description=f"Soft-deletes hubspot.{entity} rows whose {label} HubSpot confirms deleted or archived "
-                    "(batch/read, then a 404 OBJECT_NOT_FOUND per id).",
+        description=f"Soft-deletes hubspot.{objects.entity} rows whose {objects.label} HubSpot confirms deleted "
+                    "or archived (batch/read, then a 404 OBJECT_NOT_FOUND per id).",
     )
 
 
-REMOVALS: list[RemovalSpec] = [
-    _removal("contacts", "contacts", "contact"),
-    _removal("companies", "companies", "company"),
-    _removal("deals", "deals", "deal"),
-    _removal("appointments", "0-421", "appointment (object 0-421)"),
-    _removal("divisions", lambda c: c.division_object_type, "division (custom object)"),
-    _removal("genius_users", lambda c: c.genius_user_object_type, "genius user (custom object)"),
-]
-
-
-def build_removal_assets(entities: list[EntitySpec]) -> list[AssetsDefinition]:
-    """One removal asset per entry of REMOVALS, paired with its entity's spec (by name)."""
-    by_name = {spec.name: spec for spec in entities if spec.crm == CRM}
-    missing = [r.entity for r in REMOVALS if r.entity not in by_name]
-    if missing:
-        raise ValueError(f"no HubSpot EntitySpec for removal of {missing}")
-    return [build_removal_asset(r, by_name[r.entity]) for r in REMOVALS]
+REMOVALS: list[RemovalSpec] = [_removal(objects) for objects in SYNCED]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass, field
 from functools import partial
 from collections.abc import Iterator, Sequence
@@ -11,10 +10,11 @@ from typing import Any
 from urllib.parse import quote
 
 from dagster import Failure
-from pydantic import PrivateAttr, field_validator
+from pydantic import field_validator
 
-from crm_pipelines.core.config_rules import between
-from crm_pipelines.core.http import HttpSourceResource, SlidingWindowLimiter, SourceApiError
+from crm_pipelines.core.config_rules import a_budget, between
+from crm_pipelines.core.http import HeaderAuth, HttpSourceResource, SourceApiError
+from crm_pipelines.core.ratelimit import Budget
 from crm_pipelines.core.streaming import Prefetch
 
 TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
@@ -24,7 +24,6 @@ _PAGE_MAXIMA = {"search_page_size": 200, "list_page_size": 100, "owners_page_siz
 BATCH_READ_MAX = 100  # API_SHAPES.md §1.7
 NOT_FOUND = "OBJECT_NOT_FOUND"
 _START: tuple[str | None, str | None] = (None, None)  # a search cursor: (last id read, offset)
-SKEW_ALLOWANCE_S = 0.08  # see _limiter
 
 
 class HubSpotResource(HttpSourceResource):
@@ -45,9 +44,6 @@ class HubSpotResource(HttpSourceResource):
     division_object_type: str = "2-37778609"
     genius_user_object_type: str = "2-42119425"
 
-    _limiters: dict[str, SlidingWindowLimiter | None] = PrivateAttr(default_factory=dict)
-    _limiters_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-
     @field_validator(*_PAGE_MAXIMA)
     @classmethod
     def _within_hubspot_maximum(cls, value: int, info) -> int:
@@ -57,13 +53,17 @@ class HubSpotResource(HttpSourceResource):
         return value
 
     _sane_in_flight = field_validator("search_windows_in_flight")(between(1, 16))
+    _budgets_are_counts = field_validator("requests_per_10s", "search_requests_per_s")(a_budget)
 
     def setup_for_execution(self, context) -> None:
         if not self.access_token.strip():
             raise Failure(f"{TOKEN_ENV} is empty: set it to a HubSpot private-app access token")
 
-    def auth_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.access_token}"}
+    def auth(self) -> HeaderAuth:
+        return HeaderAuth({"Authorization": f"Bearer {self.access_token}"})
+
+    def budgets(self) -> dict[str, Budget]:
+        return {"general": Budget(self.requests_per_10s, 10.0), "search": Budget(self.search_requests_per_s, 1.0)}
 
     def secret_values(self) -> list[str]:
         return [self.access_token]
@@ -83,22 +83,8 @@ class HubSpotResource(HttpSourceResource):
             return self.fetch_ahead
         return 16 if self.requests_per_10s > 0 else 0
 
-    def _limiter(self, name: str) -> SlidingWindowLimiter | None:
-        with self._limiters_lock:  # search chains run in threads: one limiter per budget, never two
-            if name not in self._limiters:
-                calls, period = ((self.search_requests_per_s, 1.0) if name == "search"
-                                 else (self.requests_per_10s, 10.0))
-                # HubSpot counts a request when it gets to it, we when we send it: if request k was delayed
-                # more than request k + calls (thread scheduling here, queueing there), the two land closer
-                # than we sent them. The window is longer by what such delays add up to: at most ~70 ms
-                # measured in the rate-limit benchmark (send 39 ms, server-side 30 ms), and 2 % on the
-                # ten-secondly window (six 429s a minute at 50 ms latency without it).
-                window = period + max(0.02 * period, SKEW_ALLOWANCE_S)
-                self._limiters[name] = SlidingWindowLimiter(calls, window) if calls > 0 else None
-            return self._limiters[name]
-
     def _get(self, path: str, params: dict[str, Any]) -> Any:
-        return self.http.request_json("GET", path, params=params, limiter=self._limiter("general"))[1]
+        return self.http.request_json("GET", path, params=params, limiter=self.limiter("general"))[1]
 
     def list_objects(self, object_type: str, properties: Sequence[str], *,
                      archived: bool = False) -> Iterator[list[dict[str, Any]]]:
@@ -128,7 +114,7 @@ class HubSpotResource(HttpSourceResource):
         body = {"filterGroups": [{"filters": _window_filters(modified_property, start, end)}],
                 "properties": ["hs_object_id"], "limit": 1}
         data = self.http.request_json("POST", f"/crm/v3/objects/{object_type}/search", json=body,
-                                      limiter=self._limiter("search"))[1]
+                                      limiter=self.limiter("search"))[1]
         if not isinstance(data, dict) or not isinstance(data.get("total"), int):
             raise SourceApiError(f"search on {object_type}: response has no integer 'total'")
         return data["total"]
@@ -215,7 +201,7 @@ class HubSpotResource(HttpSourceResource):
         }
         if after is not None:
             body["after"] = after
-        return self.http.request_json("POST", path, json=body, limiter=self._limiter("search"))[1]
+        return self.http.request_json("POST", path, json=body, limiter=self.limiter("search"))[1]
 
     def _follow(self, path: str, data: Any, cursor: tuple[str | None, str | None],
                 ) -> tuple[list[dict[str, Any]], tuple[str | None, str | None] | None]:
@@ -261,7 +247,7 @@ class HubSpotResource(HttpSourceResource):
         while inputs:
             chunk, inputs = inputs[: self.association_batch_size], inputs[self.association_batch_size:]
             _, data = self.http.request_json("POST", path, json={"inputs": chunk},
-                                             limiter=self._limiter("general"), accept=(200, 207))
+                                             limiter=self.limiter("general"), accept=(200, 207))
             answered = set()
             for result in _results(data, path):
                 from_id = str(result["from"]["id"])
@@ -288,7 +274,7 @@ class HubSpotResource(HttpSourceResource):
         path = f"/crm/v3/objects/{object_type}/batch/read"
         status, data = self.http.request_json(
             "POST", path, json={"inputs": [{"id": i} for i in wanted], "properties": ["hs_object_id"]},
-            limiter=self._limiter("general"), accept=(200, 207, 404))
+            limiter=self.limiter("general"), accept=(200, 207, 404))
         if status == 404:
             _require_not_found(data, f"POST {path}")
             return set(), wanted
@@ -309,7 +295,7 @@ class HubSpotResource(HttpSourceResource):
         """
         path = f"/crm/v3/objects/{object_type}/{quote(str(object_id), safe='')}"
         status, data = self.http.request_json("GET", path, params={"properties": "hs_object_id"},
-                                              limiter=self._limiter("general"), accept=(200, 404))
+                                              limiter=self.limiter("general"), accept=(200, 404))
         if status == 200:
             return False
         _require_not_found(data, f"GET {path}")

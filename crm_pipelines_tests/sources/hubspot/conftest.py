@@ -5,42 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import httpx
 import pytest
 from dagster import DagsterInstance, materialize
 
-from crm_pipelines.core.assets import build_entity_asset, history_partitions
+from crm_pipelines.core.assets import history_partitions
 from crm_pipelines.sandbox import HubSpotConfig, Sandbox
-from crm_pipelines.sources.hubspot import ENTITIES
+from crm_pipelines.sources.hubspot import SOURCE
 from crm_pipelines.sources.hubspot.resource import HubSpotResource
+from crm_pipelines_tests.support import SandboxControl
 
 TOKEN = "pat-na1-test-sandbox-token-4242"
 SMALL_COUNTS = {"contacts": 3000, "companies": 200, "deals": 300, "appointments": 600, "divisions": 23,
                 "genius_users": 60, "owners": 12}
 # The sandbox spreads modification times over these dates; tests pick days inside them.
 MODIFIED_START, MODIFIED_END = "2026-10-01T00:00:00Z", "2026-11-28T00:00:00Z"
-ASSETS = {spec.name: build_entity_asset(spec, history_partitions()) for spec in ENTITIES}
+ASSETS = SOURCE.entity_assets(history_partitions())
 LOOKBACK = dt.timedelta(minutes=15)
 
 
-class SandboxControl:
-    """The sandbox's control API, as tests use it."""
+class HubSpotControl(SandboxControl):
+    """The HubSpot emulator's control API, with this folder's defaults and HubSpot's truth filters."""
 
     def __init__(self, root_url: str):
-        self.http = httpx.Client(base_url=f"{root_url}/_sandbox/hubspot", timeout=30)
-
-    def reset(self, **config: Any) -> None:
-        body = {"token": TOKEN, "counts": SMALL_COUNTS, "modified_start": MODIFIED_START,
-                "modified_end": MODIFIED_END, **config}
-        self.http.post("/reset", json=body).raise_for_status()
-
-    def faults(self, *rules: dict[str, Any]) -> None:
-        self.http.post("/faults", json={"rules": list(rules)}).raise_for_status()
-
-    def mutate(self, **mutation: Any) -> dict[str, Any]:
-        response = self.http.post("/mutations", json=mutation)
-        response.raise_for_status()
-        return response.json()
+        super().__init__(root_url, "hubspot", {"token": TOKEN, "counts": SMALL_COUNTS,
+                                               "modified_start": MODIFIED_START, "modified_end": MODIFIED_END})
 
     def truth(self, object_type: str, start: dt.datetime | None = None, end: dt.datetime | None = None,
               archived: str = "false") -> set[str]:
@@ -49,17 +37,10 @@ class SandboxControl:
             params["modified_from"] = start.isoformat()
         if end is not None:
             params["modified_to"] = end.isoformat()
-        response = self.http.get(f"/truth/{object_type}", params=params)
-        response.raise_for_status()
-        return set(map(str, response.json()["ids"]))
+        return set(self.truth_ids(object_type, **params))
 
     def record(self, object_type: str, record_id: str) -> dict[str, Any]:
-        response = self.http.get(f"/truth/{object_type}/{record_id}")
-        response.raise_for_status()
-        return response.json()
-
-    def stats(self) -> dict[str, Any]:
-        return self.http.get("/stats").json()
+        return self.truth_record(object_type, record_id)
 
 
 @pytest.fixture(scope="session")
@@ -72,10 +53,11 @@ def sandbox():
 
 
 @pytest.fixture
-def control(sandbox) -> SandboxControl:
-    ctl = SandboxControl(sandbox.url)
+def control(sandbox):
+    ctl = HubSpotControl(sandbox.url)
     ctl.reset()
-    return ctl
+    yield ctl
+    ctl.close()
 
 
 @pytest.fixture

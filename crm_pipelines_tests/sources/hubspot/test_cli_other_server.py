@@ -4,7 +4,6 @@ command line, leaves exactly the non-archived contacts modified that day (plus l
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -13,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from crm_pipelines_tests.sources.hubspot.other_hubspot import TOKEN, OtherHubSpot, make_contacts
+from crm_pipelines_tests.support import cli_environment
+
+pytestmark = pytest.mark.slow  # subprocesses of the dagster CLI (and daemon)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DAY = dt.date(2026, 11, 20)
@@ -33,9 +35,7 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 def cli_env(pg_url: str, base_url: str, tmp_path: Path, token: str | None = TOKEN) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBSPOT_", "CRM_"))}
-    env.update(CRM_WAREHOUSE_URL=pg_url, HUBSPOT_BASE_URL=base_url, DAGSTER_HOME=str(tmp_path),
-               CRM_PIPELINES_HOME=str(tmp_path / "home"))
+    env = cli_environment(pg_url, tmp_path, HUBSPOT_BASE_URL=base_url)
     if token is not None:
         env["HUBSPOT_ACCESS_TOKEN"] = token
     return env

@@ -11,16 +11,19 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from crm_pipelines_tests.sources.hubspot.conftest import TOKEN, day_window, ids, quarantined
+from crm_pipelines_tests.support import cli_environment
+
+pytestmark = pytest.mark.slow  # subprocesses of the dagster CLI (and daemon)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DAY = dt.date(2026, 11, 12)
 
 
 def start_cli(pg_url: str, base_url: str, tmp_path: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBSPOT_", "CRM_"))}
-    env.update(CRM_WAREHOUSE_URL=pg_url, HUBSPOT_BASE_URL=base_url, HUBSPOT_ACCESS_TOKEN=TOKEN,
-               DAGSTER_HOME=str(tmp_path), CRM_PIPELINES_HOME=str(tmp_path / "home"))
+    env = cli_environment(pg_url, tmp_path, HUBSPOT_BASE_URL=base_url, HUBSPOT_ACCESS_TOKEN=TOKEN)
     # Small pages and batches: the killed run has loaded several batches inside its transaction.
     config = {"ops": {"hubspot__contacts": {"config": {"batch_size": 10}}},
               "resources": {"hubspot": {"config": {"access_token": {"env": "HUBSPOT_ACCESS_TOKEN"},

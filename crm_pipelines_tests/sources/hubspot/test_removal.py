@@ -10,11 +10,10 @@ import pytest
 from dagster import materialize
 
 from crm_pipelines.core.http import HttpClient, RetryPolicy, SourceApiError
-from crm_pipelines.sources.hubspot import ENTITIES
-from crm_pipelines.sources.hubspot.removal import build_removal_assets
+from crm_pipelines.sources.hubspot import SOURCE
 from crm_pipelines_tests.sources.hubspot.conftest import SMALL_COUNTS, client_for, failure_text, ids, sync
 
-REMOVAL_ASSETS = {a.key.path[-1].removesuffix("_removal"): a for a in build_removal_assets(ENTITIES)}
+REMOVAL_ASSETS = {a.key.path[-1].removesuffix("_removal"): a for a in SOURCE.removal_assets()}
 FULL = {"full_refresh": True}
 ANY_DAY = "2026-11-01"
 CONTACTS = 500  # five batch/read chunks: enough to cross chunk boundaries, cheap to load
