@@ -27,7 +27,7 @@ def big_ids(n: int, rng: np.random.Generator) -> np.ndarray:
     """Strictly increasing 16-digit ids spread over the whole range (some above 2**53)."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    step = max(ID_SPAN // n, 2)
+    step = max(2 * ID_SPAN // n, 2)  # mean step ID_SPAN / n
     return ID_LOW + np.cumsum(rng.integers(1, step, n, dtype=np.int64))
 
 

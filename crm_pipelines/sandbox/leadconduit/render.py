@@ -43,7 +43,9 @@ def events(data: LeadConduitData, idx: np.ndarray) -> list[dict[str, Any]]:
     event_h = record_hash(ids, None, salt(f"{data.seed}:event"))
     first, last, email = pooled.persons(0.02)
     who = below(lead_h, 3, pooled.PERSON_POOL)
-    phones = pooled.phones(0.03)[below(derive(lead_h, salt("phone")), 3, pooled.PHONE_POOL)].tolist()
+    phone_pool = pooled.phones(0.03)
+    phones = phone_pool[below(derive(lead_h, salt("phone")), 3, pooled.PHONE_POOL)].tolist()
+    phones_2 = phone_pool[below(derive(lead_h, salt("phone_2")), 3, pooled.PHONE_POOL)].tolist()
     streets = pooled.streets()[below(derive(lead_h, salt("street")), 3, pooled.MISC_POOL)].tolist()
     zips = pooled.zips()
     city = below(derive(lead_h, salt("city")), 3, len(pools.CITY_NAMES)).tolist()
@@ -71,7 +73,7 @@ def events(data: LeadConduitData, idx: np.ndarray) -> list[dict[str, Any]]:
             "salesrabbit_lead_id_hge": str(100000 + lead),
         }
         if lh % 4 == 0:
-            lead_fields["phone_2"] = _phone(phones[(n + 1) % len(phones)])
+            lead_fields["phone_2"] = _phone(phones_2[n])
         out.append({
             "id": data.hex_id(int(ids[n])), "type": step,
             "outcome": OUTCOMES[step][eh % len(OUTCOMES[step])],
