@@ -171,8 +171,8 @@ def groups(data: ArrivyData, idx: np.ndarray) -> list[dict[str, Any]]:
     b = Batch(data.tables["groups"], idx)
     city = below(b.h("city", True), 3, len(pools.CITY_NAMES)).tolist()
     created, updated = naive_us(b.created, b.h("c_us", True)), naive_us(b.modified, b.h("u_us"))
-    return [{"id": int(g), "owner": ID_OWNER, "name": f"{pools.DIVISIONS[n % len(pools.DIVISIONS)][0]} {n}",
-             "description": None, "email": f"office{n}@example.com", "phone": "(512) 555-0100",
+    return [{"id": int(g), "owner": ID_OWNER, "name": f"{pools.DIVISIONS[i % len(pools.DIVISIONS)][0]} {i}",
+             "description": None, "email": f"office{i}@example.com", "phone": "(512) 555-0100",
              "mobile_number": None, "emergency": None, "extra_fields": {}, "address_line_1": "1 Main St",
              "address_line_2": None, "city": pools.CITY_NAMES[city[n]], "state": pools.CITY_STATES[city[n]],
              "country": "USA", "zipcode": "78701", "exact_location": {"lat": 30.27, "lng": -97.74},
@@ -187,11 +187,11 @@ def crews(data: ArrivyData, idx: np.ndarray) -> list[dict[str, Any]]:
     members = data.tables["entities"].n
     created, updated = naive_us(b.created, b.h("c_us", True)), naive_us(b.modified, b.h("u_us"))
     out = []
-    for n, crew_id in enumerate(b.ids.tolist()):
+    for n, (i, crew_id) in enumerate(zip(idx.tolist(), b.ids.tolist())):
         positions = np.unique(np.array([(crew_id + k * 7) % members for k in range(3)], dtype=np.int64)) \
             if members else np.zeros(0, dtype=np.int64)
         embedded = entities(data, positions)
-        out.append({"id": crew_id, "owner": ID_OWNER, "name": f"Crew {n + 1}", "description": None,
+        out.append({"id": crew_id, "owner": ID_OWNER, "name": f"Crew {i + 1}", "description": None,
                     "group_id": None, "extra_fields": {}, "entity_ids": [e["id"] for e in embedded],
                     "entities_data": embedded, "created": created[n], "updated": updated[n]})
     return out

@@ -81,3 +81,31 @@ def edited(record: dict[str, Any], **fields: Any) -> dict[str, Any]:
     changed = copy.deepcopy(record)
     changed.update(fields)
     return changed
+
+
+# --- the Arrivy emulator (crm_pipelines.sandbox), for the end-to-end tests ---------------------------------
+
+@pytest.fixture(scope="session")
+def sandbox():
+    from crm_pipelines.sandbox import ArrivyConfig, Sandbox
+    from crm_pipelines_tests.sources.arrivy.emulated import SETTINGS
+
+    with Sandbox(arrivy=ArrivyConfig.from_dict(SETTINGS), port=0) as sb:
+        yield sb
+
+
+@pytest.fixture
+def control(sandbox):
+    from crm_pipelines_tests.sources.arrivy.emulated import ArrivyControl
+
+    ctl = ArrivyControl(sandbox.url)
+    ctl.reset()
+    yield ctl
+    ctl.close()
+
+
+@pytest.fixture
+def emulated(sandbox) -> ArrivyResource:
+    from crm_pipelines_tests.sources.arrivy.emulated import emulated_client
+
+    return emulated_client(f"{sandbox.url_for('arrivy')}/api")
