@@ -128,6 +128,7 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Any, w
                 prepared, quarantined = None, []
                 if records:
                     valid, quarantined = split_valid(spec, spec.process(records))
+                    report.with_issues += int(valid["_issues"].notna().sum())
                     prepared = session.prepare(valid)
                     del valid  # its `_raw` column holds the records
                     report.quarantined += len(quarantined)
