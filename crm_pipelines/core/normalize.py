@@ -10,8 +10,9 @@ Emails: trimmed and lower-cased, then judged by the `email-validator` library (R
 internationalised local parts and IDN domains are valid. The stored value is the library's normalized form of
 the lower-cased text (local part NFC-normalized, domain in its Unicode form: "x@xn--bcher-kva.de" is stored
 as "x@bücher.de"), so one address has one spelling in the warehouse. Plain ASCII addresses (nearly all) take
-a fast path whose acceptance is a subset of the library's and whose output equals the library's
-(crm_pipelines_tests/core/test_normalize_email.py proves both).
+a fast path whose acceptance is a subset of the library's and whose output equals the library's; an address
+with a plain ASCII local part has only its domain judged by the library, once per distinct domain
+(crm_pipelines_tests/core/test_normalize_email.py proves both give the library's own verdict).
 
 Bytes (MySQL BIT/BLOB columns): int and bool read them as a big-endian unsigned integer (BIT(1) b"\\x01" is
 1, hence True); every other kind reads them as UTF-8 text, and bytes that are not valid UTF-8 are invalid.
@@ -36,7 +37,7 @@ import phonenumbers
 
 from crm_pipelines.core.normalize_base import (
     EMPTY_PLACEHOLDERS, Converted, Distinct, as_objects, as_text, bits_as_ints, build, case_variants, distinct, each,
-    non_text, storable,
+    matching, non_text, storable,
 )
 from crm_pipelines.core.normalize_datetime import to_date, to_datetime_utc
 
@@ -59,13 +60,15 @@ _BOOLS = {variant: flag
                               (("false", "f", "no", "n", "0", "off"), False))
           for word in words for variant in case_variants(word)}
 # Email fast path, applied to lower-cased text: RFC 5322 dot-atoms @ hostname labels and an alphabetic TLD,
-# ASCII only. A label may not carry "--" in its third and fourth characters ("xn--" Punycode and the like go
-# to the library, which also turns them into Unicode), and special-use domains (".test", ".local", ...) and
-# addresses over 254 characters are left to the library, which rejects them.
+# ASCII, at most 254 characters. A label may not carry "--" in its third and fourth characters ("xn--"
+# Punycode and the like go to the library, which also turns them into Unicode), and no label may start a
+# special-use name the library rejects (".test", ".local", ...).
 _ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"(?!..--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[a-z]{{2,63}}", re.ASCII)
-_SPECIAL_DOMAINS = tuple(f"{sep}{name}" for name in email_validator.SPECIAL_USE_DOMAIN_NAMES for sep in "@.")
+_DOT_ATOM = re.compile(rf"{_ATOM}(?:\.{_ATOM})*", re.ASCII)
+_SPECIAL = "|".join(re.escape(name) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES)
+_LABEL = rf"(?!(?:{_SPECIAL})\Z)(?!..--)[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?"
+_EMAIL = re.compile(rf"(?=.{{1,254}}\Z){_DOT_ATOM.pattern}@(?:{_LABEL}\.)+(?!(?:{_SPECIAL})\Z)[a-z]{{2,63}}",
+                    re.ASCII)
 # NANP fast path, applied after deleting " ()-.": area code and exchange never start with 0 or 1; an extension
 # may follow. Anything else (other countries, odd layouts) goes through libphonenumber.
 _NANP_NATIONAL = re.compile(r"[2-9]\d\d[2-9]\d{6}", re.ASCII)
@@ -153,18 +156,40 @@ def to_bool(raw: pd.Series) -> Converted:
 def to_email(raw: pd.Series) -> Converted:
     """Lower-cased address in email-validator's normalized form; invalid unless RFC 5321/6531 syntax allows it."""
     d = distinct(as_objects(raw))
-
-    def convert(text: str) -> str | None:
-        text = text.lower()
-        return text if _email_fast(text) else _email_slow(text)
-
-    data = each(convert, d.text)
+    data = each(str.lower, d.text)
+    for i in np.flatnonzero(~matching(_EMAIL, data)):  # the few the fast path cannot take
+        data[i] = _email_other(data[i])
     return build(raw, d, data, pd.notna(data), "object")
 
 
-def _email_fast(lowered: str) -> bool:
-    """True when a lower-cased text is an address email-validator accepts and returns unchanged."""
-    return len(lowered) <= 254 and _EMAIL.fullmatch(lowered) is not None and not lowered.endswith(_SPECIAL_DOMAINS)
+def _email_other(text: str) -> str | None:
+    local, at, domain = text.rpartition("@")
+    if at and _DOT_ATOM.fullmatch(local) is not None:  # only the domain needs the library
+        return _with_domain(text, local, domain)
+    return _email_slow(text)
+
+
+def _with_domain(text: str, local: str, domain: str) -> str | None:
+    """email-validator's verdict on an address whose local part is a plain ASCII dot-atom: the library
+    judges such a local part valid and unchanged, and the domain on its own (once per distinct domain);
+    what is left is its length rule, in UTF-8 bytes, on the text, the normalized form and the ASCII form."""
+    forms = _email_domain(domain)
+    if forms is None:
+        return None
+    normalized = f"{local}@{forms[0]}"
+    if max(len(text.encode()), len(normalized.encode()), len(local) + 1 + len(forms[1])) > 254:
+        return None
+    return normalized
+
+
+@lru_cache(maxsize=8192)
+def _email_domain(domain: str) -> tuple[str, str] | None:
+    """(normalized domain, its IDNA ASCII form), or None when email-validator rejects the domain."""
+    try:
+        checked = email_validator.validate_email(f"a@{domain}", check_deliverability=False)
+    except (email_validator.EmailNotValidError, UnicodeError, ValueError):
+        return None
+    return checked.domain, checked.ascii_domain
 
 
 @lru_cache(maxsize=8192)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import operator
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -124,6 +126,16 @@ def each(fn: Callable[[Any], Any], values: pd.Series | np.ndarray, dtype: Any = 
     """fn over every value: a plain map beats pandas' .str methods, whose wrappers cost ~0.5 µs per value."""
     values = values.to_numpy() if isinstance(values, pd.Series) else values
     return np.fromiter(map(fn, values), dtype=dtype, count=len(values))
+
+
+def matching(pattern: re.Pattern[str], texts: np.ndarray) -> np.ndarray:
+    """True per text that `pattern` matches in full, without a Python call per text.
+
+    Match objects are dropped at once: keeping 100k+ of them alive wakes the cyclic GC, which then scans
+    the whole heap and can double a converter's run time.
+    """
+    found = map(operator.is_not, map(pattern.fullmatch, texts), itertools.repeat(None))
+    return np.fromiter(found, dtype=bool, count=len(texts))
 
 
 def non_text(values: np.ndarray) -> np.ndarray:
