@@ -53,9 +53,9 @@ def test_an_existing_table_gains_the_issues_column(warehouse, db):
 def test_bytes_in_a_record_load_decoded(warehouse, db, monkeypatch, binary_path):
     if binary_path:  # the generic per-row COPY must encode `_raw` the same way
         monkeypatch.setattr("crm_pipelines.core.copy_text.encode_batch", lambda frame, columns: None)
-    load(warehouse, [thing(1, name=b"caf\xc3\xa9", blob=b"\xff\x00", flag=b"\x01")])
+    load(warehouse, [thing(1, name=b"caf\xc3\xa9", blob=b"\xff\x00", flag=b"\x01", email=b"\xff@x.com")])
     row = db.execute("SELECT name, _raw->>'name', _raw->>'blob', _raw->>'flag', _issues FROM testcrm.things")
-    assert row.fetchone() == ("café", "café", "\\xff00", "\\x01", None)
+    assert row.fetchone() == ("café", "café", "\\xff00", "\\x01", {"email": "not a valid email address"})
 
 
 def _reads(conn) -> tuple[int, int]:
