@@ -115,7 +115,7 @@ class LoadSession:
                 ddl.quarantine_ident(spec.crm)), (spec.name,))
             self.open_quarantine = cur.fetchone()[0]
         self._upsert = _upsert_statement(spec, self.names)
-        self._resolve = resolve_statement(spec)
+        self._resolve = _resolve_statement(spec)
         self._copy_columns = [(c.name, c.pg_type) for c in self.columns]
         column_list = sql.SQL(", ").join(map(sql.Identifier, self.names))
         self._copy_text = sql.SQL("COPY _batch ({}) FROM STDIN").format(column_list)
@@ -243,7 +243,7 @@ def _upsert_statement(spec: EntitySpec, names: list[str]) -> sql.Composed:
         updates=updates)
 
 
-def resolve_statement(spec: EntitySpec) -> sql.Composed:
+def _resolve_statement(spec: EntitySpec) -> sql.Composed:
     """Resolve the open quarantine rows of the records in `_batch` (param: the entity name).
 
     Each distinct id of the batch is looked up by its own scalar subquery, which can only be planned as a
