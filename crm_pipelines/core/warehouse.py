@@ -165,8 +165,9 @@ class LoadSession:
             "raw = excluded.raw, run_id = excluded.run_id, quarantined_at = now()").format(
             ddl.quarantine_ident(self.spec.crm))
         with self.conn.cursor() as cur:
-            cur.executemany(statement, [(self.spec.name, r.source_id, Jsonb(r.reasons), Jsonb(r.raw or {}),
-                                         self.run_id) for r in rows])
+            # A record that is not an object is kept as received (a list, a string), not as {}.
+            cur.executemany(statement, [(self.spec.name, r.source_id, Jsonb(r.reasons),
+                                         Jsonb({} if r.raw is None else r.raw), self.run_id) for r in rows])
         self.open_quarantine = True
 
     def soft_delete(self, keys: Sequence[tuple[Any, ...]]) -> int:

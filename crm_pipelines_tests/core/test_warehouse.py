@@ -91,6 +91,8 @@ def test_malformed_fields_load_as_null_with_issues_and_only_unplaceable_records_
         ("5", ["_source_updated_at: no readable modified time"]),
         (None, ["id: failed not_nullable (value <NA>)"]),
         (None, ["record: not an object", "id: failed not_nullable (value <NA>)"])]
+    kept = db.execute("SELECT raw FROM testcrm._quarantine WHERE reasons->>0 = 'record: not an object'")
+    assert kept.fetchone() == (["not", "an object"],)  # the record as received, not an empty object
     # The same unplaceable record again refreshes its open row instead of adding one.
     load(warehouse, [thing(4, modified="later")], run_id="run-2")
     assert db.execute("SELECT count(*), max(run_id) FROM testcrm._quarantine WHERE source_id='4'").fetchone() \
