@@ -1,17 +1,24 @@
-"""HubSpot CRM emulator (API_SHAPES §1): data generator, API routes, faults, rate limits, control API."""
+"""HubSpot CRM emulator (API_SHAPES §1): objects, search, owners, v4 associations; see sandbox/README.md."""
 
-from starlette.routing import Route
-
+from ..kit.spec import EmulatorSpec
 from .config import HubSpotConfig
 from .emulator import HubSpotEmulator
 
 
-def mount(emu: HubSpotEmulator) -> tuple[list[Route], list[Route]]:
-    """(API routes served under /hubspot, control routes served under /_sandbox/hubspot)."""
-    from .control import control_routes
+def mount(emu: HubSpotEmulator) -> list:
+    """The API routes served under /hubspot (imports starlette, hence only when serving)."""
     from .routes import api_routes
 
-    return api_routes(emu), control_routes(emu)
+    return api_routes(emu)
 
 
-__all__ = ["HubSpotConfig", "HubSpotEmulator", "mount"]
+EMULATOR = EmulatorSpec(
+    name="hubspot",
+    config_class=HubSpotConfig,
+    make_emulator=HubSpotEmulator,
+    mount=mount,
+    summary="HubSpot CRM v3/v4: objects list/get/batch read/search, owners, association batch reads",
+    exports=("HubSpotConfig", "HubSpotEmulator"),
+)
+
+__all__ = ["EMULATOR", "HubSpotConfig", "HubSpotEmulator"]

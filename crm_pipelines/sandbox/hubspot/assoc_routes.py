@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
+from ..kit.generate.timefmt import iso_one
+from ..kit.http.pipeline import ApiRequest
 from .associations import Link, decode_offset, encode_offset
 from .emulator import HubSpotEmulator
 from .errors import not_found, validation
-from .pipeline import ApiRequest
 from .tables import Table
-from .timefmt import iso_one
 
 
 def _live_targets(link: Link | None, i: int | None, from_table: Table, to_table: Table) -> tuple[np.ndarray, np.ndarray]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+
+from ..kit.config import EmulatorConfig
 
 DEFAULT_COUNTS: dict[str, int] = {
     "contacts": 5000,
@@ -18,8 +18,7 @@ DEFAULT_COUNTS: dict[str, int] = {
 
 
 @dataclass
-class HubSpotConfig:
-    seed: int = 42
+class HubSpotConfig(EmulatorConfig):
     token: str = "sandbox-hubspot-token"
     counts: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_COUNTS))
     # Records' last-modified times are spread over [modified_start, modified_end).
@@ -38,7 +37,6 @@ class HubSpotConfig:
     list_max_limit: int = 100
     # Real behaviour past the list maximum is unverified: 400 by default, clamp on request.
     list_clamp: bool = False
-    latency_ms: float = 0
     ten_secondly_limit: int | None = None
     search_per_second: int | None = None
     daily_limit: int | None = None
@@ -53,34 +51,10 @@ class HubSpotConfig:
     def __post_init__(self) -> None:
         # A partial `counts` means "these differ from the defaults"; use 0 to drop an object type.
         self.counts = {**DEFAULT_COUNTS, **{k: int(v) for k, v in self.counts.items()}}
-        self.validate()
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def field_names(cls) -> set[str]:
-        return {f.name for f in dataclasses.fields(cls)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], base: HubSpotConfig | None = None) -> HubSpotConfig:
-        """Overlay `data` on `base` (or the defaults); `counts` merges key by key."""
-        if not isinstance(data, dict):
-            raise ValueError("HubSpot config must be a JSON object")
-        unknown = set(data) - cls.field_names()
-        if unknown:
-            raise ValueError(f"unknown HubSpotConfig field(s): {sorted(unknown)}")
-        merged = (base or cls()).to_dict()
-        for key, value in data.items():
-            if key == "counts":
-                if not isinstance(value, dict):
-                    raise ValueError("counts must be an object of object_type -> int")
-                merged["counts"] = {**merged["counts"], **{k: int(v) for k, v in value.items()}}
-            else:
-                merged[key] = value
-        return cls(**merged)
+        super().__post_init__()
 
     def validate(self) -> None:
+        super().validate()
         unknown = set(self.counts) - set(DEFAULT_COUNTS)
         if unknown:
             raise ValueError(f"unknown object type(s) in counts: {sorted(unknown)}")

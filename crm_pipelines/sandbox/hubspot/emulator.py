@@ -1,107 +1,48 @@
-"""The HubSpot emulator's state and the operations the control API (and in-process tests) use."""
+"""The HubSpot emulator's state: the kit's (faults, mutations, truth, stats) plus rate limits and search."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import numpy as np
 
-from . import mutations
+from ..kit.emulator import Emulator
+from ..kit.faults import FaultVocabulary
+from ..kit.generate.tables import Table
 from .config import HubSpotConfig
 from .data import HubSpotData
-from .faults import FaultSet, parse_rules
 from .owners import render_owners
 from .ratelimit import RateLimiter
 from .search import SearchEngine
-from .stats import Stats
-from .timefmt import require_ms
+from .tables import Table as HubSpotTable
+
+FAULTS = FaultVocabulary(
+    routes=frozenset({"list", "get", "search", "batch_read", "owners", "assoc_batch_read", "assoc_get"}),
+    statuses=frozenset({429, 500, 502, 503, 504, 520, 524, 401, 403, 400}),
+    policies=frozenset({"TEN_SECONDLY_ROLLING", "SECONDLY", "DAILY"}),
+    short_page_routes=frozenset({"list", "search", "owners", "assoc_batch_read", "assoc_get"}),
+)
 
 
-class HubSpotEmulator:
-    """Thread-safe: the server's event loop and a test thread may both touch it."""
+class HubSpotEmulator(Emulator[HubSpotConfig, HubSpotData]):
+    config_class = HubSpotConfig
+    faults_vocabulary = FAULTS
 
-    def __init__(self, config: HubSpotConfig | None = None) -> None:
-        self.base_config = config or HubSpotConfig()
-        self.lock = threading.RLock()
-        self.reset()
+    def make_data(self, cfg: HubSpotConfig) -> HubSpotData:
+        return HubSpotData(cfg)
 
-    # -- lifecycle -------------------------------------------------------------------------
-    def reset(self, overrides: dict[str, Any] | None = None, **fields: Any) -> HubSpotConfig:
-        """Regenerate data from the *base* config plus overrides (so one test's settings never leak into the
-        next); clears faults, pending mutations, rate-limit state and stats."""
-        cfg = HubSpotConfig.from_dict({**(overrides or {}), **fields}, base=self.base_config)
-        data = HubSpotData(cfg)
-        with self.lock:
-            self.config = cfg
-            self.data = data
-            self.faults = FaultSet()
-            self.limiter = RateLimiter(cfg)
-            self.search_engine = SearchEngine()
-            self.pending = mutations.PendingMutations()
-            self.stats_ = Stats()
-            self._mutation_seq = 0
-        return cfg
+    def on_reset(self, cfg: HubSpotConfig) -> None:
+        self.limiter = RateLimiter(cfg)
+        self.search_engine = SearchEngine()
 
-    # -- faults ----------------------------------------------------------------------------
-    def set_faults(self, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        with self.lock:
-            parsed = parse_rules(rules, self.config.seed, self.data.registry.table_key)
-            self.faults.rules = parsed
-            return [r.describe() for r in parsed]
+    def request_key(self, route: str, raw_type: str | None) -> str | None:
+        if route == "owners":
+            return "owners"
+        spec = self.data.registry.try_resolve(raw_type)
+        return spec.key if spec else None
 
-    def clear_faults(self) -> None:
-        with self.lock:
-            self.faults.rules = []
-
-    def fault_status(self) -> list[dict[str, Any]]:
-        with self.lock:
-            return [r.describe() for r in self.faults.rules]
-
-    # -- mutations -------------------------------------------------------------------------
-    def mutate(self, spec: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-        with self.lock:
-            self._mutation_seq += 1
-            m = mutations.parse({**(spec or {}), **fields}, self.data, self._mutation_seq)
-            if m.after_requests is None:
-                mutations.apply(m, self.data)
-                self.pending.done.append(m)
-            else:
-                self.pending.pending.append(m)
-            return m.describe(self.data)
-
-    def mutation_status(self) -> dict[str, Any]:
-        with self.lock:
-            return {"pending": [m.describe(self.data) for m in self.pending.pending],
-                    "applied": [m.describe(self.data) for m in self.pending.done]}
-
-    # -- ground truth ----------------------------------------------------------------------
-    def truth(self, object_type: str, modified_from: str | None = None, modified_to: str | None = None,
-              archived: str = "false") -> dict[str, Any]:
-        with self.lock:
-            table = self.data.table(object_type)
-            lo = require_ms(modified_from, "modified_from") if modified_from else None
-            hi = require_ms(modified_to, "modified_to") if modified_to else None
-            ids = table.ids[table.window(lo, hi, str(archived).lower())].astype(str).tolist()
-            return {"ids": ids, "count": len(ids)}
-
-    def truth_record(self, object_type: str, object_id: str | int) -> dict[str, Any] | None:
-        """The record as the API would return it, with every property (archived ones too)."""
-        with self.lock:
-            table = self.data.table(object_type)
-            found = table.indices_of([object_id])[0]
-            if found is None:
-                return None
-            idx = np.array([found], dtype=np.int64)
-            if table.spec is None:
-                return render_owners(table, idx)[0]
-            return table.render(idx, tuple(p.name for p in table.spec.props))[0]
-
-    # -- stats -----------------------------------------------------------------------------
-    def stats(self) -> dict[str, Any]:
-        with self.lock:
-            return self.stats_.snapshot()
-
-    def reset_stats(self) -> None:
-        with self.lock:
-            self.stats_ = Stats()
+    def render_truth(self, table: Table, idx: np.ndarray) -> list[dict[str, Any]]:
+        assert isinstance(table, HubSpotTable)
+        if table.spec is None:
+            return render_owners(table, idx)
+        return table.render(idx, tuple(p.name for p in table.spec.props))

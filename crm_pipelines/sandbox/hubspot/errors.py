@@ -6,19 +6,19 @@ from typing import Any
 
 import orjson
 
+from ..kit.errors import ApiError as KitApiError
+
 INVALID_AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find "
     "more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
 )
 
 
-class ApiError(Exception):
+class ApiError(KitApiError):
     def __init__(self, status: int, category: str, message: str, context: dict[str, list[str]] | None = None,
                  sub_category: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
+        super().__init__(status, message)
         self.category = category
-        self.message = message
         self.context = context
         self.sub_category = sub_category
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import pools
-from .hashing import below, unit
+from ..kit.generate import pools
+from ..kit.generate.batch import Batch
+from ..kit.generate.hashing import below, unit
+from ..kit.generate.pooled import persons
+from ..kit.generate.timefmt import iso_ms
 from .tables import Table
-from .timefmt import iso_ms
-from .pooled import persons
-from .values import Batch
 
 _TEAM_IDS = [str(101 + i) for i in range(len(pools.OWNER_TEAMS))]
 

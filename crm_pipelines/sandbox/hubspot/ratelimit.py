@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import math
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
+from ..kit.ratelimit import DailyQuota, RollingWindow
 from .config import HubSpotConfig
 
 
 @dataclass
 class _TokenState:
-    burst: deque = field(default_factory=deque)  # accepted non-search request times, last 10 s
-    search: deque = field(default_factory=deque)  # accepted search request times, last 1 s
-    day: int = 0
-    day_count: int = 0
+    burst: RollingWindow = field(default_factory=lambda: RollingWindow(10.0))  # non-search requests
+    search: RollingWindow = field(default_factory=lambda: RollingWindow(1.0))
+    day: DailyQuota = field(default_factory=DailyQuota)
 
 
 @dataclass
@@ -32,30 +30,25 @@ class RateLimiter:
         self._tokens: dict[str, _TokenState] = {}
 
     def check(self, token: str, is_search: bool, now: float | None = None) -> Verdict | None:
-        """Count the request if allowed; otherwise say which policy refused it and for how long.
-
-        Refused requests are not counted, so a client that waits Retry-After gets through.
-        """
+        """Count the request if allowed; otherwise say which policy refused it and for how long."""
         now = time.monotonic() if now is None else now
         st = self._tokens.setdefault(token, _TokenState())
-        day = int(time.time() // 86400)
-        if st.day != day:
-            st.day, st.day_count = day, 0
-        if self.daily is not None and st.day_count >= self.daily:
-            return Verdict("DAILY", max(1, math.ceil(86400 - time.time() % 86400)))
+        wait = st.day.retry_after(self.daily)
+        if wait is not None:
+            return Verdict("DAILY", wait)
         if is_search:
             if self.search_per_second is not None:
-                _trim(st.search, now - 1.0)
-                if len(st.search) >= self.search_per_second:
-                    return Verdict("SECONDLY", max(1, math.ceil(st.search[0] + 1.0 - now)))
-            st.search.append(now)
+                wait = st.search.retry_after(self.search_per_second, now)
+                if wait is not None:
+                    return Verdict("SECONDLY", wait)
+            st.search.add(now)
         else:
             if self.ten_secondly is not None:
-                _trim(st.burst, now - 10.0)
-                if len(st.burst) >= self.ten_secondly:
-                    return Verdict("TEN_SECONDLY_ROLLING", max(1, math.ceil(st.burst[0] + 10.0 - now)))
-            st.burst.append(now)
-        st.day_count += 1
+                wait = st.burst.retry_after(self.ten_secondly, now)
+                if wait is not None:
+                    return Verdict("TEN_SECONDLY_ROLLING", wait)
+            st.burst.add(now)
+        st.day.add()
         return None
 
     def headers(self, token: str) -> dict[str, str]:
@@ -63,31 +56,18 @@ class RateLimiter:
         st = self._tokens.get(token)
         out: dict[str, str] = {}
         if self.ten_secondly is not None:
-            used = 0
-            if st is not None:
-                _trim(st.burst, time.monotonic() - 10.0)
-                used = len(st.burst)
+            now = time.monotonic()
+            used = st.burst.used(now) if st is not None else 0
+            last_second = st.burst.since(now - 1.0) if st is not None else 0
             per_second = max(1, self.ten_secondly // 10)
             out.update({
                 "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
                 "X-HubSpot-RateLimit-Max": str(self.ten_secondly),
                 "X-HubSpot-RateLimit-Remaining": str(max(0, self.ten_secondly - used)),
                 "X-HubSpot-RateLimit-Secondly": str(per_second),
-                "X-HubSpot-RateLimit-Secondly-Remaining": str(max(0, per_second - _last_second(st))),
+                "X-HubSpot-RateLimit-Secondly-Remaining": str(max(0, per_second - last_second)),
             })
         if self.daily is not None:
             out["X-HubSpot-RateLimit-Daily"] = str(self.daily)
-            out["X-HubSpot-RateLimit-Daily-Remaining"] = str(max(0, self.daily - (st.day_count if st else 0)))
+            out["X-HubSpot-RateLimit-Daily-Remaining"] = str(max(0, self.daily - (st.day.count if st else 0)))
         return out
-
-
-def _trim(q: deque, horizon: float) -> None:
-    while q and q[0] <= horizon:
-        q.popleft()
-
-
-def _last_second(st: _TokenState | None) -> int:
-    if st is None:
-        return 0
-    horizon = time.monotonic() - 1.0
-    return sum(1 for t in reversed(st.burst) if t > horizon)

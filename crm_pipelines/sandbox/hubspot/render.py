@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..kit.generate.batch import Batch, Picked
+from ..kit.generate.timefmt import iso_ms
 from .schema import PropSpec
-from .timefmt import iso_ms
-from .values import GENERATORS, NULL_RATE, PICKERS, Batch, Picked
+from .values import GENERATORS, NULL_RATE, PICKERS
 
 if TYPE_CHECKING:
     from .tables import Table

@@ -9,20 +9,20 @@ import uuid
 from typing import Any
 
 import numpy as np
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..kit.generate.hashing import mix64, unit
+from ..kit.generate.timefmt import iso_one
+from ..kit.http.pipeline import ApiEndpoint, ApiRequest, json_response
+from .dialect import CORRELATION, HubSpotDialect
 from .emulator import HubSpotEmulator
 from .errors import ApiError, not_found, validation
-from .hashing import mix64, unit
 from .owners import render_owners
-from .pipeline import ApiEndpoint, ApiRequest
 from .schema import ObjectSpec
 from .search import parse_request
 from .tables import Table
-from .timefmt import iso_one
 
 
 # -- shared helpers ------------------------------------------------------------------------------
@@ -128,26 +128,10 @@ def list_objects(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
     return 200, {"results": table.render(idx, props), **paging}
 
 
-def _find_by_property(table: Table, spec: ObjectSpec, prop: str, values: list[str]) -> list[int | None]:
-    if prop not in spec.by_name:
-        raise validation(f"idProperty {prop!r} does not exist on {spec.key}.")
-    if prop == "hs_object_id":
-        return table.indices_of(values)
-    wanted = {str(v).strip().lower(): None for v in values}
-    column = table.column(np.arange(table.n), prop)
-    for i, v in enumerate(column):
-        key = v.strip().lower() if isinstance(v, str) else None
-        if key in wanted and wanted[key] is None:
-            wanted[key] = i  # type: ignore[assignment]
-    return [wanted[str(v).strip().lower()] for v in values]
-
-
 def get_object(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
     spec, table = _spec(emu, req.path_params["object_type"])
     object_id = req.path_params["object_id"]
-    id_property = req.query.get("idProperty")
-    found = (_find_by_property(table, spec, id_property, [object_id]) if id_property
-             else table.indices_of([object_id]))[0]
+    found = table.indices_of([object_id])[0]
     if found is None or bool(table.archived[found]) != _bool_param(req.query.get("archived")):
         raise not_found(object_id)
     props = select_properties(spec, _csv_properties(req), spec.list_defaults)
@@ -166,8 +150,7 @@ def batch_read(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
     if requested is not None and not isinstance(requested, list):
         raise validation("properties must be an array of strings.")
     raw_ids = list(dict.fromkeys(str(i["id"]) for i in inputs))
-    id_property = body.get("idProperty")
-    found = (_find_by_property(table, spec, id_property, raw_ids) if id_property else table.indices_of(raw_ids))
+    found = table.indices_of(raw_ids)
     archived = _bool_param(req.query.get("archived"))
     hits = [i for i in found if i is not None and bool(table.archived[i]) == archived]
     missing = [r for r, i in zip(raw_ids, found) if i is None or bool(table.archived[i]) != archived]
@@ -203,103 +186,35 @@ def search(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
     return 200, out
 
 
-# -- metadata ------------------------------------------------------------------------------------
-def property_json(spec: ObjectSpec, name: str) -> dict[str, Any]:
-    p = spec.by_name[name]
-    hubspot_defined = p.name.startswith("hs_") or p.name in (
-        "createdate", "lastmodifieddate", "firstname", "lastname", "email", "phone", "mobilephone", "address",
-        "city", "state", "zip", "hubspot_owner_id", "lifecyclestage", "name", "domain", "industry",
-        "numberofemployees", "annualrevenue", "dealname", "amount", "closedate", "dealstage", "dealtype",
-        "pipeline")
-    return {
-        "name": p.name, "label": p.label, "type": p.type,
-        "fieldType": p.field_type or ("calculation_read_time" if p.kind in ("created", "modified") else
-                                      {"string": "text", "number": "number", "date": "date", "datetime": "date",
-                                       "enumeration": "select", "bool": "booleancheckbox",
-                                       "phone_number": "phonenumber"}[p.type]),
-        "groupName": f"{spec.singular.lower().replace(' ', '')}information", "description": "",
-        "displayOrder": -1,
-        "options": [{"label": label, "value": value, "displayOrder": k, "hidden": False}
-                    for k, (value, label) in enumerate(p.options)],
-        "calculated": False, "externalOptions": p.external_options, "hasUniqueValue": p.name == "hs_object_id",
-        "hidden": False, "hubspotDefined": hubspot_defined, "formField": not hubspot_defined, "archived": False,
-        "createdAt": "2023-05-01T12:00:00Z", "updatedAt": "2024-02-01T12:00:00Z",
-        "modificationMetadata": {"archivable": not hubspot_defined, "readOnlyDefinition": hubspot_defined,
-                                 "readOnlyValue": p.kind in ("object_id", "created", "modified")},
-    }
-
-
-def properties(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
-    spec, _ = _spec(emu, req.path_params["object_type"])
-    if _bool_param(req.query.get("archived")):
-        return 200, {"results": []}
-    return 200, {"results": [property_json(spec, p.name) for p in spec.props]}
-
-
-def schemas(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
-    results = []
-    for spec in emu.data.registry.specs.values():
-        if not spec.custom:
-            continue
-        fqn = next(a for a in spec.aliases if a.startswith(f"p{emu.config.portal_id}_"))
-        results.append({
-            "id": spec.type_id.split("-")[1], "objectTypeId": spec.type_id, "fullyQualifiedName": fqn,
-            "name": spec.key, "labels": {"singular": spec.singular, "plural": spec.plural},
-            "primaryDisplayProperty": spec.props[3].name, "secondaryDisplayProperties": [],
-            "searchableProperties": [spec.props[3].name], "requiredProperties": [spec.props[3].name],
-            "properties": [property_json(spec, p.name) for p in spec.props],
-            "associations": [{"id": "57" if spec.key == "divisions" else "59", "name": f"{spec.key}_to_contact",
-                              "fromObjectTypeId": spec.type_id, "toObjectTypeId": "0-1"}],
-            "createdAt": "2023-05-01T12:00:00.000Z", "updatedAt": "2024-02-01T12:00:00.000Z", "archived": False,
-            "metaType": "PORTAL_SPECIFIC",
-        })
-    return 200, {"results": results}
-
-
+# -- owners -------------------------------------------------------------------------------------
 def owners(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
     table = emu.data.tables["owners"]
     limit = _list_limit(req.query.get("limit"), 100, 500, clamp=False)
-    archived = _bool_param(req.query.get("archived"))
-    email = req.query.get("email")
-    if email:
-        rows = render_owners(table, np.flatnonzero(table.archived == archived))
-        return 200, {"results": [r for r in rows if r["email"].lower() == email.strip().lower()]}
-    idx, paging = _paged(table, req, limit, archived, 0.0)
+    idx, paging = _paged(table, req, limit, _bool_param(req.query.get("archived")), 0.0)
     return 200, {"results": render_owners(table, idx), **paging}
-
-
-def owner_get(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
-    table = emu.data.tables["owners"]
-    raw = req.path_params["owner_id"]
-    found = table.indices_of([raw])[0]
-    if found is None or bool(table.archived[found]) != _bool_param(req.query.get("archived")):
-        raise not_found(raw)
-    return 200, render_owners(table, np.array([found], dtype=np.int64))[0]
 
 
 async def unknown_route(request: Request) -> Response:
     correlation_id = str(uuid.uuid4())
     body = ApiError(404, "OBJECT_NOT_FOUND", f"No route for {request.method} {request.url.path}.").body(correlation_id)
-    return Response(orjson.dumps(body), status_code=404, media_type="application/json",
-                    headers={"X-HubSpot-Correlation-Id": correlation_id})
+    return json_response(404, body, {CORRELATION: correlation_id})
 
 
 def api_routes(emu: HubSpotEmulator) -> list[Route]:
+    """The API served under /hubspot: only what the pipelines call (README: "Not emulated")."""
     from .assoc_routes import assoc_batch_read, assoc_get
 
+    dialect = HubSpotDialect()
+
     def r(path: str, route: str, handler: Any, method: str, type_param: str | None = "object_type") -> Route:
-        return Route(path, ApiEndpoint(emu, route, handler, type_param), methods=[method])
+        return Route(path, ApiEndpoint(emu, dialect, route, handler, type_param), methods=[method])
 
     return [
         r("/crm/v3/objects/{object_type}", "list", list_objects, "GET"),
         r("/crm/v3/objects/{object_type}/search", "search", search, "POST"),
         r("/crm/v3/objects/{object_type}/batch/read", "batch_read", batch_read, "POST"),
         r("/crm/v3/objects/{object_type}/{object_id}", "get", get_object, "GET"),
-        r("/crm/v3/properties/{object_type}", "properties", properties, "GET"),
-        r("/crm-object-schemas/v3/schemas", "schemas", schemas, "GET", None),
-        r("/crm/v3/schemas", "schemas", schemas, "GET", None),
         r("/crm/v3/owners", "owners", owners, "GET", None),
-        r("/crm/v3/owners/{owner_id}", "owners", owner_get, "GET", None),
         r("/crm/v4/associations/{object_type}/{to_type}/batch/read", "assoc_batch_read", assoc_batch_read, "POST"),
         r("/crm/v4/objects/{object_type}/{object_id}/associations/{to_type}", "assoc_get", assoc_get, "GET"),
         Route("/{path:path}", unknown_route, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),

@@ -5,16 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..kit.generate.pools import SOURCES
 from .config import HubSpotConfig
 from .errors import ApiError
-from .pools import SOURCES
-
-# HubSpot property `type` -> default `fieldType`.
-FIELD_TYPES = {
-    "string": "text", "number": "number", "date": "date", "datetime": "date", "enumeration": "select",
-    "bool": "booleancheckbox", "phone_number": "phonenumber",
-}
-
 
 def _slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
@@ -28,12 +21,6 @@ class PropSpec:
     optional: bool = False  # ~10 % null
     stable: bool = False  # value survives a "touch" (names, emails, addresses do not churn)
     options: tuple[tuple[str, str], ...] = ()  # (value, label) for enumerations
-    field_type: str | None = None
-    external_options: bool = False
-
-    @property
-    def label(self) -> str:
-        return self.name.replace("hs_", "").replace("_", " ").title()
 
 
 def _enum(*labels: str) -> tuple[tuple[str, str], ...]:
@@ -54,8 +41,6 @@ class ObjectSpec:
     list_defaults: tuple[str, ...]
     search_defaults: tuple[str, ...]
     singular: str
-    plural: str
-    custom: bool = False
     by_name: dict[str, PropSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -83,10 +68,10 @@ def _contacts() -> ObjectSpec:
         PropSpec("zip", "string", "zip", optional=True, stable=True),
         PropSpec("division", "string", "division_name", optional=True),
         PropSpec("marketsharp_id", "string", "guid", optional=True, stable=True),
-        PropSpec("hubspot_owner_id", "enumeration", "owner_id", optional=True, external_options=True),
+        PropSpec("hubspot_owner_id", "enumeration", "owner_id", optional=True),
         PropSpec("lead_is_dnc", "bool", "bool", options=BOOL_OPTIONS),
         PropSpec("price", "number", "money", optional=True),
-        PropSpec("hs_merged_object_ids", "enumeration", "merged_ids", field_type="checkbox"),
+        PropSpec("hs_merged_object_ids", "enumeration", "merged_ids"),
         PropSpec("hge_primary_source", "enumeration", "enum", optional=True, options=_enum(*SOURCES)),
         PropSpec("hge_secondary_source", "string", "source_text", optional=True),
         PropSpec("lead_appointment_date", "date", "date_mixed", optional=True),
@@ -99,7 +84,7 @@ def _contacts() -> ObjectSpec:
         "contacts", "0-1", ("contacts", "contact", "0-1"), "createdate", "lastmodifieddate", props,
         ("firstname", "lastname", "email"),
         ("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"),
-        "Contact", "Contacts")
+        "Contact")
 
 
 def _companies() -> ObjectSpec:
@@ -121,7 +106,7 @@ def _companies() -> ObjectSpec:
     return ObjectSpec(
         "companies", "0-2", ("companies", "company", "0-2"), "createdate", "hs_lastmodifieddate", props,
         ("name", "domain"), ("createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"),
-        "Company", "Companies")
+        "Company")
 
 
 def _deals() -> ObjectSpec:
@@ -140,7 +125,7 @@ def _deals() -> ObjectSpec:
         PropSpec("dealtype", "enumeration", "enum", optional=True, options=(
             ("newbusiness", "New Business"), ("existingbusiness", "Existing Business"))),
         PropSpec("pipeline", "enumeration", "enum", options=(("default", "Sales Pipeline"),)),
-        PropSpec("hubspot_owner_id", "enumeration", "owner_id", optional=True, external_options=True),
+        PropSpec("hubspot_owner_id", "enumeration", "owner_id", optional=True),
         PropSpec("division", "string", "division_name", optional=True),
         PropSpec("priority", "enumeration", "enum", optional=True, options=_enum("Low", "Medium", "High")),
     ]
@@ -149,7 +134,7 @@ def _deals() -> ObjectSpec:
         ("dealname", "amount", "closedate", "pipeline", "dealstage"),
         ("amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate", "hs_object_id",
          "pipeline"),
-        "Deal", "Deals")
+        "Deal")
 
 
 def _appointments() -> ObjectSpec:
@@ -169,7 +154,7 @@ def _appointments() -> ObjectSpec:
         PropSpec("phone1", "phone_number", "phone", optional=True),
         PropSpec("is_complete", "bool", "bool", options=BOOL_OPTIONS),
         PropSpec("division_id", "string", "division_id", optional=True),
-        PropSpec("hubspot_owner_id", "enumeration", "owner_id", optional=True, external_options=True),
+        PropSpec("hubspot_owner_id", "enumeration", "owner_id", optional=True),
         PropSpec("hs_pipeline", "enumeration", "enum", options=(("appointments_pipeline", "Appointments"),)),
         PropSpec("hs_pipeline_stage", "enumeration", "enum", options=_enum(
             "Booked", "Confirmed", "Ran", "Sold", "Not Sold", "Cancelled")),
@@ -177,7 +162,7 @@ def _appointments() -> ObjectSpec:
     return ObjectSpec(
         "appointments", "0-421", ("appointments", "appointment", "0-421"), "hs_createdate", "hs_lastmodifieddate",
         props, ("hs_appointment_name", "hs_appointment_start", "hs_appointment_end"),
-        ("hs_createdate", "hs_lastmodifieddate", "hs_object_id"), "Appointment", "Appointments")
+        ("hs_createdate", "hs_lastmodifieddate", "hs_object_id"), "Appointment")
 
 
 def _divisions(cfg: HubSpotConfig) -> ObjectSpec:
@@ -197,7 +182,7 @@ def _divisions(cfg: HubSpotConfig) -> ObjectSpec:
     return ObjectSpec(
         "divisions", cfg.division_type_id, ("divisions", "p_divisions", fqn, cfg.division_type_id),
         "hs_createdate", "hs_lastmodifieddate", props, ("division_name",),
-        ("hs_createdate", "hs_lastmodifieddate", "hs_object_id"), "Division", "Divisions", custom=True)
+        ("hs_createdate", "hs_lastmodifieddate", "hs_object_id"), "Division")
 
 
 def _genius_users(cfg: HubSpotConfig) -> ObjectSpec:
@@ -221,7 +206,7 @@ def _genius_users(cfg: HubSpotConfig) -> ObjectSpec:
         "genius_users", cfg.genius_user_type_id,
         ("genius_users", "p_genius_users", fqn, cfg.genius_user_type_id),
         "hs_createdate", "hs_lastmodifieddate", props, ("name",),
-        ("hs_createdate", "hs_lastmodifieddate", "hs_object_id"), "Genius User", "Genius Users", custom=True)
+        ("hs_createdate", "hs_lastmodifieddate", "hs_object_id"), "Genius User")
 
 
 OBJECT_KEYS = ("contacts", "companies", "deals", "appointments", "divisions", "genius_users")

@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import orjson
 
+from ..kit.generate.timefmt import parse_ms
 from .config import HubSpotConfig
 from .errors import validation
 from .schema import ObjectSpec
 from .tables import Table
-from .timefmt import parse_ms
 
 VALUE_OPS = {"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}
 OPERATORS = VALUE_OPS | {"BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"}

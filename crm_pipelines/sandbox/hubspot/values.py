@@ -7,22 +7,18 @@ id, version), so nothing but the tables' numpy columns has to be stored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import numpy as np
 
-from . import pooled, pools
-from .hashing import below, derive, record_hash, salt, unit
+from ..kit.generate import pooled, pools
+from ..kit.generate.batch import Batch, Picked
+from ..kit.generate.hashing import below, unit
+from ..kit.generate.timefmt import day_names, iso_ms
 from .schema import PropSpec
-from .timefmt import day_names, iso_ms
-
-if TYPE_CHECKING:
-    from .tables import Table
 
 DAY_MS = 86_400_000
 NULL_RATE = 0.10
-# Above this many records, hashing one property at a time is cheaper in memory than the full matrix.
-MATRIX_MAX_ROWS = 4096
 EXTRA_HASHES = ("person", "city", "appointment_window", "owner")
 
 _SOURCE_VARIANTS = np.array([s for s in pools.SOURCES] + [s.lower() for s in pools.SOURCES]
@@ -37,75 +33,9 @@ _BOOL_TRUE_RATE = {"lead_is_dnc": 0.08, "user_status_inactive": 0.15, "is_comple
 _ENUM_VALUES: dict[tuple, np.ndarray] = {}
 
 
-def hash_names(props: list[PropSpec]) -> dict[str, int]:
-    names = [p.name for p in props] + [p.name + "#null" for p in props] + list(EXTRA_HASHES)
-    return {name: k for k, name in enumerate(dict.fromkeys(names))}
-
-
-class Batch:
-    """A slice of one table, with per-property hashes computed once (as one matrix) and shared."""
-
-    def __init__(self, table: Table, idx: np.ndarray) -> None:
-        self.table = table
-        self.idx = idx
-        self.n = len(idx)
-        self.ids = table.ids[idx]
-        self.created = table.created[idx]
-        self.modified = table.modified[idx]
-        self._versions = table.version[idx]
-        self._base: dict[bool, np.ndarray] = {}
-        self._matrix: dict[bool, np.ndarray] = {}
-        self._memo: dict[str, object] = {}
-
-    def base(self, stable: bool) -> np.ndarray:
-        got = self._base.get(stable)
-        if got is None:
-            got = self._base[stable] = record_hash(self.ids, None if stable else self._versions, self.table.salt)
-        return got
-
-    def matrix(self, stable: bool) -> np.ndarray:
-        """Hashes of every registered name for every record, (n, len(table.hash_cols))."""
-        m = self._matrix.get(stable)
-        if m is None:
-            m = self._matrix[stable] = derive(self.base(stable)[:, None], self.table.hash_salts[None, :])
-        return m
-
-    def h(self, name: str, stable: bool = False) -> np.ndarray:
-        col = self.table.hash_cols.get(name)
-        if col is None or self.n > MATRIX_MAX_ROWS:
-            return derive(self.base(stable), salt(name))
-        return self.matrix(stable)[:, col]
-
-    def hs(self, names: list[str], stable: bool = False) -> np.ndarray:
-        """(n, len(names)) hashes in one go."""
-        cols = [self.table.hash_cols.get(name) for name in names]
-        if self.n <= MATRIX_MAX_ROWS and None not in cols:
-            return self.matrix(stable)[:, cols]
-        return np.stack([self.h(name, stable) for name in names], axis=1)
-
-    def memo(self, key: str, fn: Callable[[], object]) -> object:
-        if key not in self._memo:
-            self._memo[key] = fn()
-        return self._memo[key]
-
-    def id_strings(self) -> list[str]:
-        return self.memo("ids", lambda: [str(x) for x in self.ids.tolist()])  # type: ignore[return-value]
-
-    def person(self) -> np.ndarray:
-        return self.memo("person", lambda: below(self.h("person", stable=True), 3, pooled.PERSON_POOL))  # type: ignore
-
-
-class Picked:
-    """Values given as positions in a long-lived pool, so the renderer can gather many columns at once."""
-
-    __slots__ = ("pool", "index")
-
-    def __init__(self, pool: np.ndarray, index: np.ndarray) -> None:
-        self.pool = pool
-        self.index = index
-
-    def values(self) -> np.ndarray:
-        return self.pool[self.index]
+def hash_names(props: list[PropSpec]) -> list[str]:
+    """What a table's hash matrix holds: each property's value and null roll, plus shared draws."""
+    return [p.name for p in props] + [p.name + "#null" for p in props] + list(EXTRA_HASHES)
 
 
 def _strs(values: np.ndarray) -> list[str]:

@@ -11,8 +11,8 @@ from typing import Any, Generator
 
 import uvicorn
 
-from .hubspot import HubSpotConfig, HubSpotEmulator
-from .server import build_app
+from ..spec import discover, emulator_spec, make_config
+from .app import build_app
 
 
 class _Server(uvicorn.Server):
@@ -45,18 +45,28 @@ def make_server(app: Any) -> _Server:
     return _Server(config)
 
 
+def make_emulators(configs: dict[str, Any]) -> dict[str, Any]:
+    """crm name -> emulator, for the given configs (None, dict or config instance); none given = every one."""
+    names = list(configs) or list(discover())
+    return {name: emulator_spec(name).make_emulator(make_config(name, configs.get(name))) for name in names}
+
+
 class Sandbox:
-    """All CRM emulators behind one HTTP server.
+    """CRM emulators behind one HTTP server, in a background thread.
+
+    `Sandbox(**configs)` serves the emulators named (crm name -> config, dict of fields or None for the
+    defaults), or every discovered one when none is named.
 
     >>> with Sandbox(hubspot=HubSpotConfig(counts={"contacts": 100})) as sb:
-    ...     base = sb.hubspot_url  # what a client uses as HUBSPOT_BASE_URL
+    ...     base = sb.hubspot_url  # = sb.url_for("hubspot"), what a client uses as HUBSPOT_BASE_URL
+    ...     sb.hubspot.set_faults([])  # = sb.emulator("hubspot")
     """
 
-    def __init__(self, hubspot: HubSpotConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, **configs: Any) -> None:
         self.host = host
         self.port = port
-        self.hubspot = HubSpotEmulator(hubspot or HubSpotConfig())
-        self.app = build_app({"hubspot": self.hubspot})
+        self.emulators = make_emulators(configs)
+        self.app = build_app(self.emulators)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -65,9 +75,28 @@ class Sandbox:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    @property
-    def hubspot_url(self) -> str:
-        return self.url + "/hubspot"
+    def emulator(self, crm: str) -> Any:
+        if crm not in self.emulators:
+            raise KeyError(f"this sandbox serves {sorted(self.emulators)}, not {crm!r}")
+        return self.emulators[crm]
+
+    def url_for(self, crm: str) -> str:
+        """The base URL of one emulator's API (a client's `<CRM>_BASE_URL`)."""
+        self.emulator(crm)
+        return f"{self.url}/{crm}"
+
+    def control_url(self, crm: str) -> str:
+        self.emulator(crm)
+        return f"{self.url}/_sandbox/{crm}"
+
+    def __getattr__(self, name: str) -> Any:
+        # `sb.hubspot` and `sb.hubspot_url` for every served emulator.
+        emulators = self.__dict__.get("emulators") or {}
+        if name in emulators:
+            return emulators[name]
+        if name.endswith("_url") and name[:-4] in emulators:
+            return self.url_for(name[:-4])
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def start(self, timeout: float = 30.0) -> Sandbox:
         if self._thread is not None:

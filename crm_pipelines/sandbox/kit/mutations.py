@@ -8,11 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from .data import HubSpotData
-from .faults import ROUTES
-from .timefmt import iso_one, require_ms
+from .generate.tables import ACTIONS, Dataset
+from .generate.timefmt import iso_one, require_ms
 
-ACTIONS = {"touch", "archive", "unarchive", "set"}
 MUTATION_KEYS = {"object_type", "ids", "count", "action", "properties", "modified_at", "after_requests", "route",
                  "request_object_type"}
 
@@ -31,7 +29,7 @@ class Mutation:
     seen: int = 0
     applied_at: str | None = None
 
-    def describe(self, data: HubSpotData) -> dict[str, Any]:
+    def describe(self, data: Dataset) -> dict[str, Any]:
         t = data.tables[self.key]
         return {
             "id": self.seq, "object_type": self.key, "action": self.action,
@@ -43,7 +41,8 @@ class Mutation:
         }
 
 
-def parse(spec: Any, data: HubSpotData, seq: int) -> Mutation:
+def parse(spec: Any, data: Dataset, seq: int, routes: set[str]) -> Mutation:
+    """A mutation from its JSON form; `routes` are the request routes `route` may name (with "any")."""
     if not isinstance(spec, dict):
         raise ValueError("mutation must be a JSON object")
     unknown = set(spec) - MUTATION_KEYS
@@ -51,14 +50,14 @@ def parse(spec: Any, data: HubSpotData, seq: int) -> Mutation:
         raise ValueError(f"unknown mutation key(s) {sorted(unknown)}; allowed: {sorted(MUTATION_KEYS)}")
     if "object_type" not in spec:
         raise ValueError("object_type is required")
-    key = data.registry.table_key(str(spec["object_type"]))
+    key = data.table_key(str(spec["object_type"]))
     table = data.tables[key]
     action = spec.get("action", "touch")
     if action not in ACTIONS:
         raise ValueError(f"action must be one of {sorted(ACTIONS)}")
     props = spec.get("properties")
     if action == "set":
-        props = _check_properties(props, data, key)
+        props = data.check_properties(key, props)
     elif props is not None:
         raise ValueError("properties only apply to action 'set'")
     if ("ids" in spec) == ("count" in spec):
@@ -80,7 +79,7 @@ def parse(spec: Any, data: HubSpotData, seq: int) -> Mutation:
         eligible = np.flatnonzero(table.archived if action == "unarchive" else ~table.archived)
         if count > len(eligible):
             raise ValueError(f"count {count} exceeds the {len(eligible)} eligible {key}")
-        rng = np.random.default_rng([data.cfg.seed, 7919, seq])
+        rng = np.random.default_rng([data.seed, 7919, seq])
         idx = np.sort(rng.choice(eligible, size=count, replace=False)).astype(np.int64)
     modified_at = spec.get("modified_at")
     modified_ms = require_ms(modified_at, "modified_at") if modified_at is not None else None
@@ -88,37 +87,14 @@ def parse(spec: Any, data: HubSpotData, seq: int) -> Mutation:
     if after is not None and (not isinstance(after, int) or isinstance(after, bool) or after < 1):
         raise ValueError("after_requests must be a positive integer or null")
     route = spec.get("route") or "any"
-    if route not in ROUTES:
-        raise ValueError(f"route must be one of {sorted(ROUTES)}")
+    if route not in routes:
+        raise ValueError(f"route must be one of {sorted(routes)}")
     req_type = spec.get("request_object_type", spec["object_type"])
-    req_key = data.registry.table_key(str(req_type)) if req_type else None
+    req_key = data.table_key(str(req_type)) if req_type else None
     return Mutation(seq, key, action, idx, props, modified_ms, after, route, req_key)
 
 
-def _check_properties(props: Any, data: HubSpotData, key: str) -> dict[str, str | None]:
-    if key == "owners":
-        raise ValueError("'set' is not supported for owners")
-    if not isinstance(props, dict) or not props:
-        raise ValueError("action 'set' needs a non-empty properties object")
-    spec = data.registry.specs[key]
-    out: dict[str, str | None] = {}
-    for name, value in props.items():
-        if name not in spec.by_name:
-            raise ValueError(f"unknown {key} property {name!r}")
-        if name in spec.always:
-            raise ValueError(f"{name!r} is derived from the record; use modified_at / touch instead")
-        if value is None or isinstance(value, str):
-            out[name] = value
-        elif isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        elif isinstance(value, (int, float)):
-            out[name] = str(value)
-        else:
-            raise ValueError(f"property {name!r}: values must be strings, numbers, booleans or null")
-    return out
-
-
-def apply(m: Mutation, data: HubSpotData) -> None:
+def apply(m: Mutation, data: Dataset) -> None:
     ms = m.modified_ms if m.modified_ms is not None else int(time.time() * 1000)
     data.apply(m.key, m.action, m.idx, m.properties, ms)
     m.applied_at = iso_one(int(time.time() * 1000))
@@ -129,7 +105,7 @@ class PendingMutations:
         self.pending: list[Mutation] = []
         self.done: list[Mutation] = []
 
-    def on_request(self, route: str, object_type: str | None, data: HubSpotData) -> None:
+    def on_request(self, route: str, object_type: str | None, data: Dataset) -> None:
         if not self.pending:
             return
         still = []

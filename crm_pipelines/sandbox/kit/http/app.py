@@ -12,10 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from . import hubspot
-
-# crm name -> function(emulator) -> (api routes, control routes). Later CRMs register here.
-MOUNTERS: dict[str, Callable[[Any], tuple[list, list]]] = {"hubspot": hubspot.mount}
+from ..spec import emulator_spec
+from .control import control_routes
 
 
 class _ExposeTransport:
@@ -43,14 +41,19 @@ class _ExposeTransport:
 
 
 def build_app(emulators: dict[str, Any]) -> Callable:
+    """`emulators`: crm name -> a running emulator of a discovered package."""
     routes: list[Any] = []
-    for name, emu in emulators.items():
-        api, control = MOUNTERS[name](emu)
-        routes.append(Mount(f"/{name}", routes=api))
-        routes.append(Mount(f"/_sandbox/{name}", routes=control))
+    index_body = {"emulators": sorted(emulators), "details": {}}
+    for name in sorted(emulators):
+        emu = emulators[name]
+        spec = emulator_spec(name)
+        routes.append(Mount(f"/{name}", routes=spec.mount(emu)))
+        routes.append(Mount(f"/_sandbox/{name}", routes=control_routes(emu)))
+        index_body["details"][name] = {"summary": spec.summary, "api": f"/{name}", "control": f"/_sandbox/{name}"}
+    payload = orjson.dumps(index_body)
 
     async def index(request: Request) -> Response:
-        return Response(orjson.dumps({"emulators": sorted(emulators)}), media_type="application/json")
+        return Response(payload, media_type="application/json")
 
     routes.append(Route("/", index))
     return _ExposeTransport(Starlette(routes=routes))

@@ -1,4 +1,4 @@
-"""Epoch-millisecond <-> HubSpot timestamp strings."""
+"""Epoch milliseconds <-> ISO-8601 timestamp strings, fast enough to format a page per request."""
 
 from __future__ import annotations
 

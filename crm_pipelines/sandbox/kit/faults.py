@@ -1,4 +1,8 @@
-"""Fault rules: injected errors, delays, dropped connections and short pages (API_SHAPES §7)."""
+"""Fault rules: injected errors, delays, dropped connections and short pages.
+
+Each emulator names its own routes, the statuses it can inject and its rate-limit policies (a
+`FaultVocabulary`); matching, counting and seeded probabilities are the same for every CRM.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,26 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-ROUTES = {"list", "get", "search", "batch_read", "properties", "schemas", "owners", "assoc_batch_read",
-          "assoc_get", "any"}
-STATUSES = {429, 500, 502, 503, 504, 520, 524, 401, 403, 400}
-POLICIES = {"TEN_SECONDLY_ROLLING", "SECONDLY", "DAILY"}
 RULE_KEYS = {"route", "object_type", "status", "retry_after", "policy", "delay_s", "drop", "short_page", "after",
              "times", "probability"}
-# short_page only makes sense where a cursor lets the client carry on.
-SHORT_PAGE_ROUTES = {"list", "search", "owners", "assoc_batch_read", "assoc_get", "any"}
+
+
+@dataclass(frozen=True)
+class FaultVocabulary:
+    """What one emulator's rules may say. `routes` excludes "any", which every rule may use."""
+
+    routes: frozenset[str]
+    statuses: frozenset[int]
+    policies: frozenset[str] = frozenset()  # rate-limit policy names a 429 may carry
+    short_page_routes: frozenset[str] = frozenset()  # where a cursor lets the client carry on
+
+    @property
+    def rule_routes(self) -> set[str]:
+        return set(self.routes) | {"any"}
+
+    @property
+    def short_routes(self) -> set[str]:
+        return set(self.short_page_routes) | {"any"}
 
 
 @dataclass
@@ -54,7 +70,7 @@ def _number(rule: dict, key: str, kind: type, minimum: float) -> Any:
     return kind(value)
 
 
-def parse_rules(rules: Any, seed: int, resolve_type: Callable[[str], str]) -> list[FaultRule]:
+def parse_rules(rules: Any, seed: int, resolve_type: Callable[[str], str], vocab: FaultVocabulary) -> list[FaultRule]:
     if not isinstance(rules, list):
         raise ValueError('faults body must be {"rules": [...]}')
     parsed = []
@@ -65,19 +81,19 @@ def parse_rules(rules: Any, seed: int, resolve_type: Callable[[str], str]) -> li
         if unknown:
             raise ValueError(f"fault rule #{i}: unknown key(s) {sorted(unknown)}; allowed: {sorted(RULE_KEYS)}")
         try:
-            parsed.append(_parse_rule(i, raw, seed, resolve_type))
+            parsed.append(_parse_rule(i, raw, seed, resolve_type, vocab))
         except ValueError as exc:
             raise ValueError(f"fault rule #{i}: {exc}") from None
     return parsed
 
 
-def _parse_rule(i: int, raw: dict, seed: int, resolve_type: Callable[[str], str]) -> FaultRule:
+def _parse_rule(i: int, raw: dict, seed: int, resolve_type: Callable[[str], str], vocab: FaultVocabulary) -> FaultRule:
     route = raw.get("route", "any")
-    if route not in ROUTES:
-        raise ValueError(f"route must be one of {sorted(ROUTES)}, got {route!r}")
+    if route not in vocab.rule_routes:
+        raise ValueError(f"route must be one of {sorted(vocab.rule_routes)}, got {route!r}")
     status = raw.get("status")
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"status must be one of {sorted(STATUSES)}, got {status!r}")
+    if status is not None and status not in vocab.statuses:
+        raise ValueError(f"status must be one of {sorted(vocab.statuses)}, got {status!r}")
     drop = raw.get("drop", False)
     if not isinstance(drop, bool):
         raise ValueError("drop must be true or false")
@@ -87,13 +103,13 @@ def _parse_rule(i: int, raw: dict, seed: int, resolve_type: Callable[[str], str]
         raise ValueError("a rule needs at least one of status, drop, short_page, delay_s")
     if sum(x for x in (status is not None, drop, short_page is not None)) > 1:
         raise ValueError("status, drop and short_page are mutually exclusive")
-    if short_page is not None and route not in SHORT_PAGE_ROUTES:
-        raise ValueError(f"short_page applies to routes {sorted(SHORT_PAGE_ROUTES)}, not {route!r}")
+    if short_page is not None and route not in vocab.short_routes:
+        raise ValueError(f"short_page applies to routes {sorted(vocab.short_routes)}, not {route!r}")
     if status != 429 and (raw.get("retry_after") is not None or raw.get("policy") is not None):
         raise ValueError("retry_after and policy only apply to status 429")
     policy = raw.get("policy")
-    if policy is not None and policy not in POLICIES:
-        raise ValueError(f"policy must be one of {sorted(POLICIES)}")
+    if policy is not None and policy not in vocab.policies:
+        raise ValueError(f"policy must be one of {sorted(vocab.policies)}")
     probability = _number(raw, "probability", float, 0)
     if probability is not None and probability > 1:
         raise ValueError("probability must be within [0, 1]")
@@ -107,7 +123,8 @@ def _parse_rule(i: int, raw: dict, seed: int, resolve_type: Callable[[str], str]
 
 
 class FaultSet:
-    def __init__(self) -> None:
+    def __init__(self, vocab: FaultVocabulary) -> None:
+        self.vocab = vocab
         self.rules: list[FaultRule] = []
 
     def pick(self, route: str, object_type: str | None) -> FaultRule | None:
@@ -123,7 +140,7 @@ class FaultSet:
                 continue
             if rule.times is not None and rule.fired >= rule.times:
                 continue
-            if rule.short_page is not None and route not in SHORT_PAGE_ROUTES:
+            if rule.short_page is not None and route not in self.vocab.short_page_routes:
                 continue
             if rule.probability is not None and rule.rng.random() >= rule.probability:
                 continue

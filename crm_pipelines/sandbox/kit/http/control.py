@@ -1,4 +1,4 @@
-"""Control API under /_sandbox/hubspot/: how tests steer the emulator over HTTP (no auth)."""
+"""Control API under /_sandbox/<crm>/: how tests steer any emulator over HTTP (no auth)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .emulator import HubSpotEmulator
+from ..emulator import Emulator
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -35,7 +35,7 @@ def _guard(fn: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], 
     return wrapper
 
 
-def control_routes(emu: HubSpotEmulator) -> list[Route]:
+def control_routes(emu: Emulator) -> list[Route]:
     async def reset(request: Request) -> Response:
         cfg = emu.reset(await _body(request))
         return _json({"config": cfg.to_dict()})
