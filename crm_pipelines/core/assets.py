@@ -152,6 +152,7 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
                 if records:
                     processed = spec.process(records)
                     valid, quarantined = split_valid(spec, processed)
+                    report.with_issues += int(valid["_issues"].notna().sum())
                     if reconcile is not None and quarantined:
                         quarantined_in_window += _quarantined_in(spec, processed, quarantined, reconcile)
                     prepared = session.prepare(valid)

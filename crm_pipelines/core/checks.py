@@ -43,7 +43,8 @@ def check_specs(key: AssetKey, thresholds: Thresholds, reconciles: bool) -> list
                        description=f"ERROR when more than {thresholds.max_quarantine_rate:.0%} of fetched "
                                    "records are quarantined."),
         AssetCheckSpec("data_quality", asset=key,
-                       description=f"WARN when loaded / fetched is below {thresholds.min_data_quality}."),
+                       description=f"WARN when records loaded without issues / fetched is below "
+                                   f"{thresholds.min_data_quality}."),
         AssetCheckSpec("peak_memory", asset=key,
                        description=f"ERROR when the run's peak RSS exceeds {thresholds.max_peak_rss_mb:.0f} MB."),
         AssetCheckSpec("throughput", asset=key,

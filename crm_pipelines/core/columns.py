@@ -16,7 +16,6 @@ Bool = Series[pd.BooleanDtype]
 Timestamp = Series[Annotated[pd.DatetimeTZDtype, "ns", "UTC"]]
 Object = Series[object]
 
-EMAIL_PATTERN = r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$"
 E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
 
 _KIND_BY_DTYPE = {
@@ -33,7 +32,9 @@ def optional(**kwargs: Any) -> Any:
 
 
 def email() -> Any:
-    return pa.Field(nullable=True, str_matches=EMAIL_PATTERN, metadata={"kind": "email"})
+    # No pattern check here: the converter (email-validator) is the one judge of an address, and it only
+    # lets through what it accepted.
+    return pa.Field(nullable=True, metadata={"kind": "email"})
 
 
 def phone() -> Any:

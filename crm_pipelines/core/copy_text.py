@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import numpy as np
-import orjson
 import pandas as pd
 from pandas.api.types import infer_dtype
+
+from crm_pipelines.core import jsonb
 
 NULL = "\\N"
 # COPY text format: backslash, newline, carriage return and the tab delimiter must be escaped.
@@ -128,7 +129,7 @@ def _exact(kind: type) -> Callable[[pd.Series], list[str]]:
 def _jsonb(series: pd.Series) -> list[str]:
     present, missing = _present(series, exact=True)  # a float NaN would otherwise be dumped as null
     try:
-        texts = [orjson.dumps(v).decode() for v in present]
+        texts = [jsonb.dumps(v).decode() for v in present]
     except TypeError as exc:  # e.g. an int beyond 64 bits: the generic path raises the usual error
         raise Unsupported(str(exc)) from exc
     # orjson escapes control characters, so only backslashes (from JSON escapes) need doubling.

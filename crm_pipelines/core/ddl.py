@@ -15,6 +15,7 @@ SYSTEM_COLUMNS = (
     ("_deleted_at", "timestamptz"),
     ("_raw", "jsonb not null"),
     ("_run_id", "text"),
+    ("_issues", "jsonb"),  # {field: problem} of the fields loaded as null because they were malformed
 )
 
 _PG_TYPES = {
@@ -52,8 +53,9 @@ def data_columns(spec: EntitySpec) -> list[Column]:
 
 
 def load_columns(spec: EntitySpec) -> list[Column]:
-    """What a load batch carries: the data columns plus the two system columns the source provides."""
-    return [*data_columns(spec), Column("_source_updated_at", "timestamptz"), Column("_raw", "jsonb")]
+    """What a load batch carries: the data columns plus the system columns the source and typing provide."""
+    return [*data_columns(spec), Column("_source_updated_at", "timestamptz"), Column("_raw", "jsonb"),
+            Column("_issues", "jsonb")]
 
 
 def table_ident(spec: EntitySpec) -> sql.Composed:

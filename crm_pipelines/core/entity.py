@@ -50,10 +50,10 @@ class Page:
 
 @dataclass
 class Processed:
-    """A batch turned into typed columns (+ `_source_updated_at`, `_raw`) and per-row conversion errors."""
+    """A batch turned into typed columns (+ `_source_updated_at`, `_raw`) and per-row conversion issues."""
 
     frame: pd.DataFrame
-    reasons: pd.Series  # list[str] per row; empty list when the row converted cleanly
+    issues: pd.Series  # {field: problem} per row; None when the row converted cleanly
 
 
 class KeyReader(Protocol):

@@ -46,7 +46,7 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 
 @dataclass
-class RetryPolicy:
+class HttpRetries:
     max_attempts: int = 8
     backoff_base_s: float = 0.5
     backoff_max_s: float = 60.0
@@ -69,10 +69,10 @@ class HeaderAuth(httpx.Auth):
 
 
 class HttpClient:
-    def __init__(self, base_url: str, *, headers: dict[str, str], timeout_s: float, retry: RetryPolicy,
+    def __init__(self, base_url: str, *, headers: dict[str, str], timeout_s: float, retry: HttpRetries,
                  secrets: Sequence[str] = (), logger: logging.Logger | None = None,
                  transport: httpx.BaseTransport | None = None,
-                 hopeless: Callable[[httpx.Response], str | None] = lambda response: None,
+                 not_retryable: Callable[[httpx.Response], str | None] = lambda response: None,
                  auth: httpx.Auth | None = None, counter: CallCounter | None = None):
         # httpx runs `auth` on every request it sends, so every attempt below is authenticated afresh.
         self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, auth=auth,
@@ -82,7 +82,7 @@ class HttpClient:
         self.counter = counter or CallCounter()  # several request chains may share this client
         self.log = logger or logging.getLogger(__name__)
         # Says why a normally retryable answer will not heal within a run (e.g. a daily quota): fail now.
-        self.hopeless = hopeless
+        self.not_retryable = not_retryable
 
     @property
     def stats(self) -> CallStats:
@@ -128,7 +128,7 @@ class HttpClient:
                     return response
                 last_problem = f"HTTP {response.status_code}: {_snippet(response)}"
                 retryable = response.status_code in RETRYABLE_STATUSES
-                if retryable and (reason := self.hopeless(response)):
+                if retryable and (reason := self.not_retryable(response)):
                     last_problem += f" ({reason}; not retried)"
                     retryable = False
                 if not retryable:
@@ -233,7 +233,7 @@ class HttpSourceResource(SourceResource):
     def secret_values(self) -> list[str]:
         return []
 
-    def hopeless(self, response: httpx.Response) -> str | None:
+    def not_retryable(self, response: httpx.Response) -> str | None:
         """Why a retryable-looking answer will not heal within this run (default: it always might)."""
         return None
 
@@ -243,9 +243,9 @@ class HttpSourceResource(SourceResource):
             self._http = HttpClient(
                 self.base_url, headers={"Accept": "application/json"}, auth=self.auth(),
                 timeout_s=self.timeout_s, secrets=self.secret_values(), counter=self._counter,
-                retry=RetryPolicy(max_attempts=self.max_attempts, backoff_base_s=self.backoff_base_s,
+                retry=HttpRetries(max_attempts=self.max_attempts, backoff_base_s=self.backoff_base_s,
                                   backoff_max_s=self.backoff_max_s),
-                logger=logging.getLogger(f"crm_pipelines.{type(self).__name__}"), hopeless=self.hopeless)
+                logger=logging.getLogger(f"crm_pipelines.{type(self).__name__}"), not_retryable=self.not_retryable)
         return self._http
 
     def teardown_after_execution(self, context) -> None:

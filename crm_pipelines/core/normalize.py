@@ -3,8 +3,19 @@
 Sources hand us strings (HubSpot returns every property as one), None, and now and then real JSON numbers,
 bools, lists or objects. Each `to_xxx(raw, **opts)` returns a `Converted(values, invalid)` with raw's index:
 empty values (None, NaN, blank, or a placeholder from EMPTY_PLACEHOLDERS) become null and are not invalid;
-non-empty values that cannot be converted become null and are flagged invalid, so the caller can quarantine
-the row with a reason instead of loading a silently wrong value.
+non-empty values that cannot be converted become null and are flagged invalid, so the caller can record the
+problem (the row's `_issues`) instead of loading a silently wrong value.
+
+Emails: trimmed and lower-cased, then judged by the `email-validator` library (RFC 5321/6531 syntax, no DNS):
+internationalised local parts and IDN domains are valid. The stored value is the library's normalized form of
+the lower-cased text (local part NFC-normalized, domain in its Unicode form: "x@xn--bcher-kva.de" is stored
+as "x@bücher.de"), so one address has one spelling in the warehouse. Plain ASCII addresses (nearly all) take
+a fast path whose acceptance is a subset of the library's and whose output equals the library's; an address
+with a plain ASCII local part has only its domain judged by the library, once per distinct domain
+(crm_pipelines_tests/core/test_normalize_email.py proves both give the library's own verdict).
+
+Bytes (MySQL BIT/BLOB columns): int and bool read them as a big-endian unsigned integer (BIT(1) b"\\x01" is
+1, hence True); every other kind reads them as UTF-8 text, and bytes that are not valid UTF-8 are invalid.
 
 This is the hot path of every sync: converters parse each distinct value once (see Distinct) with
 pandas/numpy string ops, and per-value Python only runs on rare fallbacks.
@@ -19,19 +30,21 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+import email_validator
 import numpy as np
 import pandas as pd
 import phonenumbers
 
 from crm_pipelines.core.normalize_base import (
-    EMPTY_PLACEHOLDERS, Converted, Distinct, as_objects, as_text, build, case_variants, distinct, each, matching,
-    non_text, quote,
+    EMPTY_PLACEHOLDERS, Converted, Distinct, as_objects, as_text, bits_as_ints, build, case_variants, distinct, each,
+    matching, non_text, storable,
 )
 from crm_pipelines.core.normalize_datetime import to_date, to_datetime_utc
 
 __all__ = [
-    "CONVERTERS", "EMPTY_PLACEHOLDERS", "Converted", "convert_frame", "to_bool", "to_date", "to_datetime_utc",
-    "to_decimal", "to_email", "to_float", "to_int", "to_json", "to_list", "to_phone_e164", "to_text",
+    "CONVERTERS", "EMPTY_PLACEHOLDERS", "PROBLEMS", "Converted", "convert_frame", "to_bool", "to_date",
+    "to_datetime_utc", "to_decimal", "to_email", "to_float", "to_int", "to_json", "to_list", "to_phone_e164",
+    "to_text",
 ]
 
 # re.ASCII throughout: a bare \d would also take "١٢٣", which int() and float() then happily read.
@@ -46,12 +59,16 @@ _BOOLS = {variant: flag
           for words, flag in ((("true", "t", "yes", "y", "1", "on"), True),
                               (("false", "f", "no", "n", "0", "off"), False))
           for word in words for variant in case_variants(word)}
-# Applied to lower-cased text: dot-separated atoms (RFC 5322 atext) @ alphanumeric/hyphen labels and an
-# alphabetic TLD. ASCII only, like the warehouse schema's check (columns.EMAIL_PATTERN), so an address that
-# passes here also passes there.
+# Email fast path, applied to lower-cased text: RFC 5322 dot-atoms @ hostname labels and an alphabetic TLD,
+# ASCII, at most 254 characters. A label may not carry "--" in its third and fourth characters ("xn--"
+# Punycode and the like go to the library, which also turns them into Unicode), and no label may start a
+# special-use name the library rejects (".test", ".local", ...).
 _ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[a-z]{{2,63}}")
+_DOT_ATOM = re.compile(rf"{_ATOM}(?:\.{_ATOM})*", re.ASCII)
+_SPECIAL = "|".join(re.escape(name) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES)
+_LABEL = rf"(?!(?:{_SPECIAL})\Z)(?!..--)[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?"
+_EMAIL = re.compile(rf"(?=.{{1,254}}\Z){_DOT_ATOM.pattern}@(?:{_LABEL}\.)+(?!(?:{_SPECIAL})\Z)[a-z]{{2,63}}",
+                    re.ASCII)
 # NANP fast path, applied after deleting " ()-.": area code and exchange never start with 0 or 1; an extension
 # may follow. Anything else (other countries, odd layouts) goes through libphonenumber.
 _NANP_NATIONAL = re.compile(r"[2-9]\d\d[2-9]\d{6}", re.ASCII)
@@ -63,13 +80,15 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def to_text(raw: pd.Series) -> Converted:
+    """Trimmed text; invalid when PostgreSQL text cannot hold it (a NUL, or bytes that were not UTF-8)."""
     d = distinct(as_objects(raw))
-    return build(raw, d, d.text.to_numpy(dtype=object, copy=True), np.ones(len(d.text), dtype=bool), "object")
+    return build(raw, d, d.text.to_numpy(dtype=object, copy=True), storable(d.text), "object")
 
 
 def to_int(raw: pd.Series) -> Converted:
-    """Int64 from "17", " 17 ", "17.0", "1,234" or JSON ints; fractions and values beyond int64 are invalid."""
-    d = distinct(as_objects(raw))
+    """Int64 from "17", " 17 ", "17.0", "1,234", JSON ints or BIT(n) bytes; fractions and values beyond int64
+    are invalid."""
+    d = distinct(bits_as_ints(as_objects(raw)))
     int_match = _INT.fullmatch
     digits = each(lambda text: (m := int_match(text)) and m[1].replace(",", ""), d.text)
     found = np.flatnonzero(pd.notna(digits))
@@ -127,18 +146,58 @@ def to_decimal(raw: pd.Series) -> Converted:
 
 
 def to_bool(raw: pd.Series) -> Converted:
-    """boolean from true/false, t/f, yes/no, y/n, 1/0, on/off (any case), JSON bools and 0/1."""
-    d = distinct(as_objects(raw))
+    """boolean from true/false, t/f, yes/no, y/n, 1/0, on/off (any case), JSON bools, 0/1 and BIT(1) bytes."""
+    d = distinct(bits_as_ints(as_objects(raw)))
     flags = d.text.map(_BOOLS)
     ok = flags.notna().to_numpy()
     return build(raw, d, flags.where(ok, False).to_numpy(dtype=bool), ok, "boolean")
 
 
 def to_email(raw: pd.Series) -> Converted:
-    """Lower-cased address; invalid unless it is a plausible single address."""
+    """Lower-cased address in email-validator's normalized form; invalid unless RFC 5321/6531 syntax allows it."""
     d = distinct(as_objects(raw))
-    lowered = each(str.lower, d.text)
-    return build(raw, d, lowered, matching(_EMAIL, lowered), "object")
+    data = each(str.lower, d.text)
+    for i in np.flatnonzero(~matching(_EMAIL, data)):  # the few the fast path cannot take
+        data[i] = _email_other(data[i])
+    return build(raw, d, data, pd.notna(data), "object")
+
+
+def _email_other(text: str) -> str | None:
+    local, at, domain = text.rpartition("@")
+    if at and _DOT_ATOM.fullmatch(local) is not None:  # only the domain needs the library
+        return _with_domain(text, local, domain)
+    return _email_slow(text)
+
+
+def _with_domain(text: str, local: str, domain: str) -> str | None:
+    """email-validator's verdict on an address whose local part is a plain ASCII dot-atom: the library
+    judges such a local part valid and unchanged, and the domain on its own (once per distinct domain);
+    what is left is its length rule, in UTF-8 bytes, on the text, the normalized form and the ASCII form."""
+    forms = _email_domain(domain)
+    if forms is None:
+        return None
+    normalized = f"{local}@{forms[0]}"
+    if max(len(text.encode()), len(normalized.encode()), len(local) + 1 + len(forms[1])) > 254:
+        return None
+    return normalized
+
+
+@lru_cache(maxsize=8192)
+def _email_domain(domain: str) -> tuple[str, str] | None:
+    """(normalized domain, its IDNA ASCII form), or None when email-validator rejects the domain."""
+    try:
+        checked = email_validator.validate_email(f"a@{domain}", check_deliverability=False)
+    except (email_validator.EmailNotValidError, UnicodeError, ValueError):
+        return None
+    return checked.domain, checked.ascii_domain
+
+
+@lru_cache(maxsize=8192)
+def _email_slow(text: str) -> str | None:
+    try:
+        return email_validator.validate_email(text, check_deliverability=False).normalized
+    except (email_validator.EmailNotValidError, UnicodeError, ValueError):
+        return None
 
 
 # Both caches live as long as the process and fill up over a long sync with mostly one-off values
@@ -247,7 +306,7 @@ CONVERTERS: dict[str, Callable[..., Converted]] = {
     "list": to_list, "json": to_json,
 }
 
-_PROBLEMS = {
+PROBLEMS = {
     "text": "not text", "int": "not an integer", "float": "not a number", "decimal": "not a decimal number",
     "bool": "not a boolean", "datetime": "not a datetime", "date": "not a date",
     "email": "not a valid email address", "phone": "not a valid phone number", "list": "not a list",
@@ -257,9 +316,10 @@ _PROBLEMS = {
 
 def convert_frame(raw: pd.DataFrame, kinds: Mapping[str, str], *,
                   options: Mapping[str, Mapping[str, Any]] = {}) -> tuple[pd.DataFrame, pd.Series]:
-    """Typed frame (one column per key of kinds; a column missing from raw becomes all-null) and a Series
-    of reasons per row (list[str], empty list when the row converted cleanly), e.g.
-    ["email: not a valid email address: 'john doe@x.com'", "closedate: not a datetime: 'soon'"].
+    """Typed frame (one column per key of kinds; a column missing from raw becomes all-null) and the issues
+    of each row: None when the row converted cleanly, else {field: problem} for the fields that could not be
+    converted (and are null in the frame), e.g. {"email": "not a valid email address"}. The raw value is
+    not repeated: it stays in the record.
 
     options are converter keyword arguments keyed by field name, or by kind for every field of that kind
     (a field's own options win), e.g. {"datetime": {"naive_tz": "America/New_York"}, "phone": {"region": "GB"}}.
@@ -268,15 +328,15 @@ def convert_frame(raw: pd.DataFrame, kinds: Mapping[str, str], *,
     if unknown:
         raise ValueError(f"unknown kinds {unknown}; known: {sorted(CONVERTERS)}")
     columns: dict[str, Any] = {}
-    reasons = np.fromiter(([] for _ in range(len(raw))), dtype=object, count=len(raw))
+    issues = np.full(len(raw), None, dtype=object)
     for field, kind in kinds.items():
         column = raw[field] if field in raw.columns else pd.Series(None, index=raw.index, dtype=object)
         converted = CONVERTERS[kind](column, **{**options.get(kind, {}), **options.get(field, {})})
         columns[field] = converted.values.array
-        bad = np.flatnonzero(converted.invalid.to_numpy())
-        if len(bad):  # reasons are built only for the (rare) bad rows so the clean path stays vectorised
-            originals = as_objects(column)
-            for i in bad:
-                reasons[i].append(f"{field}: {_PROBLEMS[kind]}: {quote(originals[i])}")
+        # Issues are built only for the (rare) bad rows so the clean path stays vectorised.
+        for i in np.flatnonzero(converted.invalid.to_numpy()):
+            if issues[i] is None:
+                issues[i] = {}
+            issues[i][field] = PROBLEMS[kind]
     frame = pd.DataFrame(columns, index=raw.index)
-    return frame, pd.Series(reasons, index=raw.index, dtype=object)
+    return frame, pd.Series(issues, index=raw.index, dtype=object)

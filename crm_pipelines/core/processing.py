@@ -38,16 +38,18 @@ def record_processor(schema: type[pa.DataFrameModel], extract: Callable[[dict[st
 
     def process(records: list[dict[str, Any]]) -> Processed:
         index = pd.RangeIndex(len(records))
+        # A record that is not an object yields no fields (split_valid quarantines it by its `_raw`).
+        objects = records if set(map(type, records)) <= {dict} else [r if type(r) is dict else {} for r in records]
         # Object columns keep every value exactly as decoded (no float-widening of JSON integers).
-        raw = pd.DataFrame({name: _objects(values) for name, values in extract_columns(records, names).items()},
+        raw = pd.DataFrame({name: _objects(values) for name, values in extract_columns(objects, names).items()},
                            index=index, columns=names, copy=False)  # no consolidation copy: read-only
-        typed, reasons = convert_frame(raw, kinds, options=options)
+        typed, issues = convert_frame(raw, kinds, options=options)
         if modified_column is not None:
             typed["_source_updated_at"] = typed[modified_column]
         else:
             typed["_source_updated_at"] = pd.Series(pd.NaT, index=typed.index, dtype="datetime64[ns, UTC]")
         typed["_raw"] = pd.Series(_objects(records), index=typed.index, dtype=object)
-        return Processed(frame=typed, reasons=reasons)
+        return Processed(frame=typed, issues=issues)
 
     return process
 

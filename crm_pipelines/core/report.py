@@ -13,7 +13,8 @@ from dagster import MetadataValue
 from crm_pipelines.core.entity import FetchWindow
 
 METADATA_KEYS = (
-    "records_fetched", "records_created", "records_updated", "records_quarantined", "records_deleted",
+    "records_fetched", "records_created", "records_updated", "records_quarantined", "records_with_issues",
+    "records_deleted",
     "api_calls", "retries", "duration_s", "records_per_s", "peak_rss_mb", "data_quality_score",
     "window_start", "window_end", "dagster/row_count",
 )
@@ -34,6 +35,7 @@ class SyncReport:
     created: int = 0
     updated: int = 0
     quarantined: int = 0
+    with_issues: int = 0  # loaded with at least one malformed field nulled (`_issues` set)
     deleted: int = 0
     api_calls: int = 0
     retries: int = 0
@@ -46,7 +48,8 @@ class SyncReport:
 
     @property
     def quality_score(self) -> float:
-        return round(self.loaded / self.fetched, 4) if self.fetched else 1.0
+        """Records loaded without issues / fetched."""
+        return round((self.loaded - self.with_issues) / self.fetched, 4) if self.fetched else 1.0
 
     def keep_sample(self, rows: list[dict[str, Any]], limit: int = 10) -> None:
         room = limit - len(self.quarantine_sample)
@@ -64,6 +67,7 @@ class SyncReport:
             "records_created": self.created,
             "records_updated": self.updated,
             "records_quarantined": self.quarantined,
+            "records_with_issues": self.with_issues,
             "records_deleted": self.deleted,
             "api_calls": self.api_calls,
             "retries": self.retries,

@@ -1,4 +1,5 @@
-"""Split a processed batch into rows to load and rows to quarantine, each quarantined row with its reasons."""
+"""Split a processed batch into rows to load (bad optional fields nulled and named in `_issues`) and records
+to quarantine (those that cannot be placed), each with its reasons."""
 
 from __future__ import annotations
 
@@ -28,8 +29,24 @@ class QuarantineRow:
 
 
 def split_valid(spec: EntitySpec, processed: Processed) -> tuple[pd.DataFrame, list[QuarantineRow]]:
+    """(rows to load, with their `_issues` column; records to quarantine, with their reasons).
+
+    A field that fails its conversion or a schema check is loaded as null and named in the row's `_issues`
+    ({field: problem}; None when the row is clean), its raw value staying in `_raw`. Only a record that
+    cannot be placed is quarantined:
+    - it is not an object (its `_raw` is not a dict);
+    - a key column (or another column the schema declares non-nullable) is missing, unconvertible or fails
+      its check: the row would have no identity;
+    - the entity is partitioned (`spec.partitioned`) and the record has no readable modified time
+      (`_source_updated_at` is null, whether the source sent none or one that could not be read): it falls
+      into no partition, so no partitioned run or reconciliation could ever account for it.
+    The reasons list the placement problem first, then the record's field issues.
+    """
     frame = processed.frame
-    reasons: dict[Any, list[str]] = {i: list(r) for i, r in processed.reasons.items() if r}
+    issues = processed.issues.to_numpy(dtype=object, copy=True)  # a row's dict is replaced, never edited
+    required = _required(spec)
+    blocking: dict[int, list[str]] = {}
+    nulled: dict[str, list[int]] = {}
     try:
         _validate(spec.schema, frame)
     except pa.errors.SchemaErrors as errors:
@@ -39,21 +56,67 @@ def split_valid(spec: EntitySpec, processed: Processed) -> tuple[pd.DataFrame, l
             # A missing column or a wrong dtype is a bug in the processor, not bad data: fail loudly.
             raise ValueError(f"{spec.table}: processed frame does not fit its schema: "
                              f"{table_level[['column', 'check']].to_dict('records')}") from errors
-        for case in cases.itertuples(index=False):
-            reasons.setdefault(case.index, []).append(
-                f"{case.column}: failed {case.check} (value {_short(case.failure_case)})")
-    if not reasons:
+        positions = frame.index.get_indexer(cases["index"])
+        for pos, case in zip(positions.tolist(), cases.itertuples(index=False)):
+            if case.column in required:
+                blocking.setdefault(pos, []).append(
+                    f"{case.column}: failed {case.check} (value {_short(case.failure_case)})")
+            else:
+                nulled.setdefault(case.column, []).append(pos)
+                issues[pos] = {case.column: f"failed {case.check}", **(issues[pos] or {})}
+    raws = frame["_raw"].tolist()
+    for pos in _unplaceable(spec, frame):
+        reason = "_source_updated_at: no readable modified time" if type(raws[pos]) is dict else \
+            "record: not an object"
+        blocking.setdefault(pos, []).insert(0, reason)
+    for pos, reasons in blocking.items():
+        reasons.extend(f"{field}: {problem}" for field, problem in (issues[pos] or {}).items())
+    frame = _null_fields(frame, nulled)
+    frame["_issues"] = pd.Series(issues, index=frame.index, dtype=object)
+    if not blocking:
         return _dedupe(frame, spec.key), []
-    bad = frame.index.isin(list(reasons))
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[list(blocking)] = True
     rows = frame[bad]  # column lists instead of frame.at per cell: quarantines can be a few % of a batch
     keys = list(zip(*(rows[k].tolist() for k in spec.key)))
     quarantined = [
-        QuarantineRow(source_id=_source_id(parts, raw), reasons=reasons[idx], raw=raw,
+        QuarantineRow(source_id=_source_id(parts, raw), reasons=blocking[pos], raw=raw,
                       source_updated_at=_present(modified))
-        for idx, parts, raw, modified in zip(rows.index, keys, rows["_raw"].tolist(),
+        for pos, parts, raw, modified in zip(np.flatnonzero(bad).tolist(), keys, rows["_raw"].tolist(),
                                              rows["_source_updated_at"].tolist())
     ]
     return _dedupe(frame[~bad], spec.key), quarantined
+
+
+def _required(spec: EntitySpec) -> set[str]:
+    """Columns without which a row cannot be placed: the key, and whatever the schema says must be set."""
+    columns = spec.schema.to_schema().columns
+    return set(spec.key) | {name for name, col in columns.items() if not col.nullable}
+
+
+def _unplaceable(spec: EntitySpec, frame: pd.DataFrame) -> list[int]:
+    """Positions of records that are not objects or, for a partitioned entity, lack a modified time."""
+    raws = frame["_raw"].to_numpy(dtype=object)
+    bad = np.fromiter(map(type, raws), dtype=object, count=len(raws)) != dict
+    if spec.partitioned:
+        bad |= frame["_source_updated_at"].isna().to_numpy()
+    return np.flatnonzero(bad).tolist()
+
+
+def _null_fields(frame: pd.DataFrame, nulled: dict[str, list[int]]) -> pd.DataFrame:
+    """The frame with the given positions of each column set to null (a copy: `processed` stays as it was)."""
+    frame = frame.copy(deep=False)
+    for column, positions in nulled.items():
+        series = frame[column]
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[positions] = True
+        if series.dtype == object:  # None, not NaN: the COPY text path reads None as null
+            values = series.to_numpy(dtype=object, copy=True)
+            values[mask] = None
+            frame[column] = pd.Series(values, index=frame.index, dtype=object)
+        else:
+            frame[column] = series.mask(mask)
+    return frame
 
 
 def _validate(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> None:

@@ -12,7 +12,7 @@ import sys
 from crm_pipelines.local.stack import REPO_ROOT, restore_default_signals, sandbox_process, stack_environment
 from crm_pipelines.sources import discover
 
-SUMMARY_KEYS = ("records_fetched", "records_created", "records_updated", "records_quarantined",
+SUMMARY_KEYS = ("records_fetched", "records_created", "records_updated", "records_with_issues", "records_quarantined",
                 "records_deleted", "api_calls", "records_per_s", "peak_rss_mb")
 
 

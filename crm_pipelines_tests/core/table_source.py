@@ -24,13 +24,14 @@ MODIFIED_BASE = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 
 class Job(EntitySchema):
     id: Text = c.key()
+    kind: Text = c.key()  # required: a row without it cannot be loaded (quarantined, key intact)
     email: Text = c.email()
     modified: Timestamp = c.optional()
     scheduled: Timestamp = c.optional()
 
 
 class TableClient(SourceResource):
-    """Rows 0..rows-1 except `missing`; `bad` rows carry an invalid email (quarantined, key intact);
+    """Rows 0..rows-1 except `missing`; `bad` rows lack the required `kind` (quarantined, key intact);
     queries before `flaky` fail once and are retried; query number `fail_at_query` raises."""
 
     rows: int = 0
@@ -47,7 +48,7 @@ class TableClient(SourceResource):
 
     def record(self, i: int) -> dict[str, Any]:
         # Modified one hour apart from the base; scheduled `per_day` a day from the base's day, at 09:00.
-        return {"id": f"job-{i:04d}", "email": "not an email" if i in self.bad else f"j{i}@example.com",
+        return {"id": f"job-{i:04d}", "kind": None if i in self.bad else "install", "email": f"j{i}@example.com",
                 "modified": (MODIFIED_BASE + dt.timedelta(hours=i)).isoformat(),
                 "scheduled": self.scheduled(i).isoformat()}
 

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from crm_pipelines.core.http import HeaderAuth, HttpClient, HttpSourceResource, RetryPolicy, SourceApiError
+from crm_pipelines.core.http import HeaderAuth, HttpClient, HttpSourceResource, HttpRetries, SourceApiError
 
 COMPANY, API_KEY = "4711", "api-key-7f3a9c"
 SECRET = base64.b64encode(b"the-shared-secret-0123456789").decode()
@@ -110,7 +110,7 @@ class StepClock:
 
 def client(url: str, auth: httpx.Auth, attempts: int = 3) -> HttpClient:
     return HttpClient(url, headers={}, timeout_s=5, auth=auth, secrets=[API_KEY, SECRET],
-                      retry=RetryPolicy(max_attempts=attempts, backoff_base_s=0.01, backoff_max_s=0.01))
+                      retry=HttpRetries(max_attempts=attempts, backoff_base_s=0.01, backoff_max_s=0.01))
 
 
 def test_a_retried_request_is_signed_again(server, caplog):

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from crm_pipelines.core.http import RetryPolicy, redact
+from crm_pipelines.core.http import HttpRetries, redact
 from crm_pipelines.core.ratelimit import Budget, SlidingWindowLimiter, skewed_window
 from crm_pipelines.core.resource import SourceResource
 
@@ -43,7 +43,7 @@ def test_limiter_rejects_nonsense():
 
 
 def test_backoff_grows_and_is_capped():
-    policy = RetryPolicy(backoff_base_s=1.0, backoff_max_s=8.0)
+    policy = HttpRetries(backoff_base_s=1.0, backoff_max_s=8.0)
     assert all(0 <= policy.backoff(1) <= 1.0 for _ in range(100))
     assert all(0 <= policy.backoff(10) <= 8.0 for _ in range(100))
     assert max(policy.backoff(4) for _ in range(200)) > 4.0

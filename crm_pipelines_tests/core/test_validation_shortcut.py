@@ -1,4 +1,4 @@
-"""split_valid's shortcut around full pandera validation gives exactly pandera's verdict and reasons."""
+"""split_valid's shortcut around full pandera validation gives exactly pandera's verdict, reasons and issues."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Plain(EntitySchema):
 
 
 def _spec(schema) -> EntitySpec:
-    return EntitySpec(crm="t", name=schema.__name__.lower(), schema=schema, resource_key="unused",
+    return EntitySpec(crm="t", name=schema.__name__.lower(), schema=schema, resource_key="unused", partitioned=False,
                       fetch=lambda client, request: iter(()), process=record_processor(schema, dict, None))
 
 
@@ -65,21 +65,22 @@ def test_same_rows_and_reasons_as_full_pandera(schema, seed, monkeypatch):
     assert [(q.source_id, q.reasons) for q in fast_quarantined] == \
         [(q.source_id, q.reasons) for q in full_quarantined]
     assert any("failed" in r for q in full_quarantined for r in q.reasons)
+    assert full_valid["_issues"].notna().any()  # non-key failures load with issues, on both paths
 
 
 def test_a_frame_that_does_not_fit_its_schema_still_fails_loudly():
     spec = _spec(Plain)
     frame = spec.process(_records(10, 1)).frame.drop(columns=["name"])
     with pytest.raises(ValueError, match="does not fit its schema"):
-        validation.split_valid(spec, validation.Processed(frame=frame, reasons=pd.Series([[]] * 10)))
+        validation.split_valid(spec, validation.Processed(frame=frame, issues=pd.Series([None] * 10)))
 
 
 def test_a_non_str_value_in_a_text_column_is_judged_by_pandera_itself(monkeypatch):
     spec = _spec(Plain)
     processed = spec.process(_records(50, 4))
     processed.frame["name"] = np.array([7] + [None] * 49, dtype=object)
-    fast = validation.split_valid(spec, processed)[1]
+    fast = validation.split_valid(spec, processed)[0]
     monkeypatch.setattr(validation, "_validate", _full)
-    full = validation.split_valid(spec, processed)[1]
-    assert [(q.source_id, q.reasons) for q in fast] == [(q.source_id, q.reasons) for q in full]
-    assert any("name" in r for q in full for r in q.reasons)
+    full = validation.split_valid(spec, processed)[0]
+    pd.testing.assert_frame_equal(fast, full)
+    assert any("name" in (issues or {}) for issues in full["_issues"]) and full["name"].isna().all()

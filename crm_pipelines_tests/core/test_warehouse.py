@@ -49,7 +49,7 @@ def test_table_is_created_with_typed_and_system_columns(warehouse, db):
     assert columns["modified"] == "timestamp with time zone"
     assert columns["tags"] == "jsonb"
     assert columns["price"] == "numeric"
-    for system in ("_source_updated_at", "_synced_at", "_deleted_at", "_raw", "_run_id"):
+    for system in ("_source_updated_at", "_synced_at", "_deleted_at", "_raw", "_run_id", "_issues"):
         assert system in columns
     row = db.execute("SELECT email, tags, price::text, _raw->>'name', _run_id FROM testcrm.things").fetchone()
     assert row == ("t1@example.com", ["a", "b"], "1000.10", "thing 1", "run-1")
@@ -77,20 +77,29 @@ def test_duplicates_in_one_batch_keep_the_latest(warehouse, db):
     assert db.execute("SELECT name FROM testcrm.things").fetchone()[0] == "latest"
 
 
-def test_bad_records_are_quarantined_with_reasons_and_resolved_when_fixed(warehouse, db):
-    (created, _), quarantined = load(warehouse, [thing(1), thing(2, email="not an email"), thing(3, size="-4")])
-    assert created == 1
-    assert {q.source_id for q in quarantined} == {"2", "3"}
-    rows = dict(db.execute("SELECT source_id, reasons FROM testcrm._quarantine WHERE resolved_at IS NULL"))
-    assert any("email" in reason for reason in rows["2"])
-    assert any("size" in reason for reason in rows["3"])
-    # The same bad record again refreshes its open row instead of adding one.
-    load(warehouse, [thing(2, email="still bad")], run_id="run-2")
-    assert db.execute("SELECT count(*), max(run_id) FROM testcrm._quarantine WHERE source_id='2'").fetchone() \
+def test_malformed_fields_load_as_null_with_issues_and_only_unplaceable_records_are_quarantined(warehouse, db):
+    records = [thing(1), thing(2, email="not an email"), thing(3, size="-4"), thing(4, modified="soon"),
+               thing(5, modified=None), {"name": "no id", "modified": "2026-01-01T00:00:00Z"}, ["not", "an object"]]
+    (created, _), quarantined = load(warehouse, records)
+    assert created == 3
+    rows = db.execute("SELECT id, email, size, _issues, _raw->>'email' FROM testcrm.things ORDER BY id").fetchall()
+    assert rows == [("1", "t1@example.com", 1, None, "T1@Example.com "),
+                    ("2", None, 2, {"email": "not a valid email address"}, "not an email"),
+                    ("3", "t3@example.com", None, {"size": "failed greater_than_or_equal_to(0)"}, "T3@Example.com ")]
+    assert [(q.source_id, q.reasons) for q in quarantined] == [
+        ("4", ["_source_updated_at: no readable modified time", "modified: not a datetime"]),
+        ("5", ["_source_updated_at: no readable modified time"]),
+        (None, ["id: failed not_nullable (value <NA>)"]),
+        (None, ["record: not an object", "id: failed not_nullable (value <NA>)"])]
+    kept = db.execute("SELECT raw FROM testcrm._quarantine WHERE reasons->>0 = 'record: not an object'")
+    assert kept.fetchone() == (["not", "an object"],)  # the record as received, not an empty object
+    # The same unplaceable record again refreshes its open row instead of adding one.
+    load(warehouse, [thing(4, modified="later")], run_id="run-2")
+    assert db.execute("SELECT count(*), max(run_id) FROM testcrm._quarantine WHERE source_id='4'").fetchone() \
         == (1, "run-2")
-    load(warehouse, [thing(2, modified="2026-02-01T00:00:00Z")], run_id="run-3")
-    assert db.execute("SELECT resolved_at IS NOT NULL FROM testcrm._quarantine WHERE source_id='2'").fetchone()[0]
-    assert db.execute("SELECT count(*) FROM testcrm.things WHERE id='2'").fetchone()[0] == 1
+    load(warehouse, [thing(4, modified="2026-02-01T00:00:00Z")], run_id="run-3")
+    assert db.execute("SELECT resolved_at IS NOT NULL FROM testcrm._quarantine WHERE source_id='4'").fetchone()[0]
+    assert db.execute("SELECT count(*) FROM testcrm.things WHERE id='4'").fetchone()[0] == 1
 
 
 def test_a_failed_session_leaves_the_table_untouched(warehouse, db):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from functools import partial
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -15,7 +13,8 @@ from pydantic import field_validator
 from crm_pipelines.core.config_rules import a_budget, between
 from crm_pipelines.core.http import HeaderAuth, HttpSourceResource, SourceApiError
 from crm_pipelines.core.ratelimit import Budget
-from crm_pipelines.core.streaming import Prefetch
+from crm_pipelines.sources.hubspot.responses import next_cursor, results_of
+from crm_pipelines.sources.hubspot.search import Search
 
 TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
 # Documented per-request maxima (API_SHAPES.md §1.3, §1.6, §1.9, §1.11).
@@ -23,10 +22,9 @@ _PAGE_MAXIMA = {"search_page_size": 200, "list_page_size": 100, "owners_page_siz
                 "association_batch_size": 1000}
 BATCH_READ_MAX = 100  # API_SHAPES.md §1.7
 NOT_FOUND = "OBJECT_NOT_FOUND"
-_START: tuple[str | None, str | None] = (None, None)  # a search cursor: (last id read, offset)
 
 
-class HubSpotResource(HttpSourceResource):
+class HubSpotResource(Search, HttpSourceResource):
     base_url: str = "https://api.hubapi.com"
     access_token: str
     # Client-side budgets below HubSpot's published limits (100 / 10 s on the lowest tier; search 5 / s),
@@ -68,7 +66,7 @@ class HubSpotResource(HttpSourceResource):
     def secret_values(self) -> list[str]:
         return [self.access_token]
 
-    def hopeless(self, response) -> str | None:
+    def not_retryable(self, response) -> str | None:
         # The daily quota resets at midnight in the portal's time zone: hours of retries would only add
         # error responses (HubSpot asks to keep those under 5 % of calls).
         if response.status_code == 429 and b'"DAILY"' in response.content:
@@ -100,140 +98,14 @@ class HubSpotResource(HttpSourceResource):
         seen_cursors: set[str] = set()
         while True:
             data = self._get(path, params)
-            yield _results(data, path)
-            after = _next_after(data)
+            yield results_of(data, path)
+            after = next_cursor(data)
             if after is None:
                 return
             if after in seen_cursors:
                 raise SourceApiError(f"GET {path}: the API returned cursor {after!r} twice; stopping, not looping")
             seen_cursors.add(after)
             params = {**params, "after": after}
-
-    def search_count(self, object_type: str, modified_property: str, start: dt.datetime, end: dt.datetime) -> int:
-        """HubSpot's own count (`total`, not capped) of records with start <= modified < end."""
-        body = {"filterGroups": [{"filters": _window_filters(modified_property, start, end)}],
-                "properties": ["hs_object_id"], "limit": 1}
-        data = self.http.request_json("POST", f"/crm/v3/objects/{object_type}/search", json=body,
-                                      limiter=self.limiter("search"))[1]
-        if not isinstance(data, dict) or not isinstance(data.get("total"), int):
-            raise SourceApiError(f"search on {object_type}: response has no integer 'total'")
-        return data["total"]
-
-    def search_modified(self, object_type: str, properties: Sequence[str], modified_property: str,
-                        start: dt.datetime, end: dt.datetime) -> Iterator[list[dict[str, Any]]]:
-        """Records with start <= modified < end, by keyset on hs_object_id; several id ranges in flight.
-
-        A search request waits its latency (150-800 ms at HubSpot) while the search budget would allow
-        the next one, so one chain of requests alone cannot use the budget. The first page says how many
-        records the window holds (`total`); a window with at least two pages left per chain in flight is
-        cut into consecutive id ranges of about equal counts (`_id_ranges`), and up to
-        `search_windows_in_flight` of them are paged at once, sharing the one search limiter. A smaller
-        window costs no request more than one chain.
-        """
-        path = f"/crm/v3/objects/{object_type}/search"
-        base_filters = _window_filters(modified_property, start, end)
-        first = self._search_page(path, properties, base_filters, _START)
-        results, cursor = self._follow(path, first, _START)
-        if results:
-            yield results
-        if cursor is None:
-            return
-        last_id, after = cursor
-        total, in_flight = first.get("total"), self.search_windows_in_flight
-        left = total - len(results) if isinstance(total, int) else 0
-        page = self.search_page_size
-        widest = (self.search_result_cap - 1) // page  # pages one range query can reach below the cap
-        # (an empty page with a cursor goes on by offset: that is the one chain's business)
-        if in_flight <= 1 or after is not None or left < 2 * in_flight * page or widest < 2:
-            yield from self._search_chain(path, properties, base_filters, cursor)
-            return
-        # Two ranges per chain in flight, so a chain that finishes early takes another instead of idling;
-        # whole pages per range, at most what one query can page through (the cap).
-        pages_per_range = min(max(-(-left // (2 * in_flight * page)), 2), widest)
-        chains = (partial(self._search_chain, path, properties, base_filters + bounds, first_page=first_page)
-                  for bounds, first_page in self._id_ranges(path, properties, base_filters, last_id,
-                                                            pages_per_range * page))
-        pages = Prefetch.interleaved(chains, workers=in_flight, depth=2 * in_flight, name=f"search {object_type}")
-        try:
-            yield from pages
-        finally:
-            pages.close()
-
-    def _id_ranges(self, path: str, properties: Sequence[str], base_filters: list[dict[str, str]], last_id: str,
-                   ids_per_range: int) -> Iterator[tuple[list[dict[str, str]], list[dict[str, Any]] | None]]:
-        """Consecutive hs_object_id ranges above `last_id` of about `ids_per_range` records each, as
-        (bounds, the range's first page if already read).
-
-        A range ends where HubSpot's own order puts the record at offset `ids_per_range` of the rest, so
-        the ranges follow HubSpot's order and density: ids are far from uniform (they jumped from 5 to
-        11-12 digits at HubSpot). Ranges that share their bounds and are open at both ends leave no gap
-        under any order, so comparing ids as text or as numbers (API_SHAPES §1.6) cannot lose a record;
-        only if HubSpot sorted one way and compared the other could two ranges overlap, and a record read
-        twice is deduplicated per batch and upserted idempotently. The request that finds a boundary
-        reads a whole page from there, which is the next range's first page: boundaries cost no request of
-        their own. Generated lazily, one range at a time; a record modified mid-sync keeps its id, so it
-        stays in its range.
-        """
-        lower = {"propertyName": "hs_object_id", "operator": "GT", "value": last_id}
-        first_page: list[dict[str, Any]] | None = None
-        while True:
-            data = self._search_page(path, properties, [*base_filters, lower], (None, str(ids_per_range)))
-            following = _results(data, path)
-            if not following:
-                yield [lower], first_page
-                return
-            upper = str(following[0]["id"])
-            yield [lower, {"propertyName": "hs_object_id", "operator": "LT", "value": upper}], first_page
-            lower = {"propertyName": "hs_object_id", "operator": "GTE", "value": upper}
-            first_page = following
-
-    def _search_page(self, path: str, properties: Sequence[str], filters: list[dict[str, str]],
-                     cursor: tuple[str | None, str | None]) -> Any:
-        """One page of a search sorted by hs_object_id, from after `cursor` = (last id read, offset)."""
-        last_id, after = cursor
-        if last_id is not None:
-            filters = [*filters, {"propertyName": "hs_object_id", "operator": "GT", "value": last_id}]
-        body: dict[str, Any] = {
-            "filterGroups": [{"filters": filters}],
-            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
-            "properties": list(properties),
-            "limit": self.search_page_size,
-        }
-        if after is not None:
-            body["after"] = after
-        return self.http.request_json("POST", path, json=body, limiter=self.limiter("search"))[1]
-
-    def _follow(self, path: str, data: Any, cursor: tuple[str | None, str | None],
-                ) -> tuple[list[dict[str, Any]], tuple[str | None, str | None] | None]:
-        """A search page's records and the cursor of the next page (None: the query has ended).
-
-        The next page is a fresh query "hs_object_id > last id" instead of an offset: a record that moves
-        out of the window mid-sync cannot shift later records past an offset, and no query ever reaches
-        the 10,000-result cap. An empty page that still carries a cursor continues that query by offset.
-        """
-        results = _results(data, path)
-        next_after = _next_after(data)
-        if next_after is None:
-            return results, None
-        if results:
-            return results, (str(results[-1]["id"]), None)
-        if int(next_after) + self.search_page_size > self.search_result_cap:
-            raise SourceApiError(f"POST {path}: empty pages with a cursor up to the {self.search_result_cap}"
-                                 "-result cap; refusing to stop silently")
-        return results, (cursor[0], next_after)
-
-    def _search_chain(self, path: str, properties: Sequence[str], filters: list[dict[str, str]],
-                      cursor: tuple[str | None, str | None] | None = None, *,
-                      first_page: list[dict[str, Any]] | None = None) -> Iterator[list[dict[str, Any]]]:
-        """One filtered search paged by keyset (`_follow`), from `cursor` or from after `first_page`."""
-        if first_page:
-            yield first_page
-            cursor = (str(first_page[-1]["id"]), None)
-        cursor = cursor or _START
-        while cursor is not None:
-            results, cursor = self._follow(path, self._search_page(path, properties, filters, cursor), cursor)
-            if results:
-                yield results
 
     def associations(self, from_type: str, to_type: str, from_ids: Sequence[str]) -> AssociationListing:
         """All targets of each from-id (following HubSpot's per-id paging).
@@ -249,11 +121,11 @@ class HubSpotResource(HttpSourceResource):
             _, data = self.http.request_json("POST", path, json={"inputs": chunk},
                                              limiter=self.limiter("general"), accept=(200, 207))
             answered = set()
-            for result in _results(data, path):
+            for result in results_of(data, path):
                 from_id = str(result["from"]["id"])
                 answered.add(from_id)
                 listing.targets.setdefault(from_id, []).extend(result.get("to") or [])
-                after = _next_after(result)
+                after = next_cursor(result)
                 if after is not None:
                     inputs.append({"id": from_id, "after": after})
             # A continuation HubSpot did not answer leaves that id's listing partial.
@@ -278,7 +150,7 @@ class HubSpotResource(HttpSourceResource):
         if status == 404:
             _require_not_found(data, f"POST {path}")
             return set(), wanted
-        present = {str(r["id"]) for r in _results(data, path)}
+        present = {str(r["id"]) for r in results_of(data, path)}
         for error in data.get("errors") or []:
             if error.get("category") != NOT_FOUND:
                 raise SourceApiError(f"POST {path}: HubSpot answered {error.get('category')!r} for ids "
@@ -326,25 +198,3 @@ class AssociationListing:
     @property
     def complete_ids(self) -> list[str]:
         return [i for i in self.targets if i not in self.incomplete]
-
-
-def _results(data: Any, path: str) -> list[dict[str, Any]]:
-    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise SourceApiError(f"{path}: response has no 'results' list")
-    return data["results"]
-
-
-def _next_after(data: dict[str, Any]) -> str | None:
-    after = ((data.get("paging") or {}).get("next") or {}).get("after")
-    return None if after is None or after == "" else str(after)
-
-
-def _window_filters(modified_property: str, start: dt.datetime, end: dt.datetime) -> list[dict[str, str]]:
-    return [{"propertyName": modified_property, "operator": "GTE", "value": str(_epoch_ms(start))},
-            {"propertyName": modified_property, "operator": "LT", "value": str(_epoch_ms(end))}]
-
-
-def _epoch_ms(moment: dt.datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("search windows must be timezone-aware")
-    return int(moment.timestamp() * 1000)

@@ -45,7 +45,9 @@ def test_one_day_is_exact_and_reports_the_metadata_contract(control, hubspot, wa
     assert meta["api_calls"] == -(-len(expected) // 200) + 1
     assert meta["window_start"] == "2026-11-09T23:45:00+00:00"
     assert meta["window_end"] == "2026-11-11T00:00:00+00:00"
-    assert meta["data_quality_score"] == round(len(loaded) / len(expected), 4)
+    with_issues = db.execute("SELECT count(*) FROM hubspot.contacts WHERE _issues IS NOT NULL").fetchone()[0]
+    assert meta["records_with_issues"] == with_issues
+    assert meta["data_quality_score"] == round((len(loaded) - with_issues) / len(expected), 4)
 
 
 def test_rerun_is_idempotent_with_exact_counts(control, hubspot, warehouse, db):
@@ -148,23 +150,23 @@ def test_a_fetch_that_keeps_failing_fails_the_run_and_keeps_nothing_of_it(contro
                       "FROM hubspot.contacts").fetchone() == snapshot
 
 
-def test_bad_records_are_quarantined_and_resolved_once_fixed(control, hubspot, warehouse, db):
+def test_malformed_fields_load_as_null_with_issues_and_clear_once_fixed(control, hubspot, warehouse, db):
     start, end = day_window(DAY)
     victim = sorted(control.truth("contacts", start, end), key=int)[0]
     control.mutate(object_type="contacts", ids=[victim], action="set",
                    properties={"email": "broken@", "lead_is_dnc": "maybe"}, modified_at=late_in(DAY, ms=2))
     _, meta = sync("contacts", hubspot, warehouse, partition=DAY.isoformat())
-    reasons = quarantined(db, "contacts")[victim]
-    assert any(r.startswith("email") for r in reasons) and any(r.startswith("lead_is_dnc") for r in reasons)
-    assert victim not in ids(db, "hubspot.contacts")
-    assert meta["records_quarantined"] >= 1
-    assert "quarantine_sample" in meta
+    row = "SELECT email, lead_is_dnc, _issues FROM hubspot.contacts WHERE id = %s"
+    assert db.execute(row, (victim,)).fetchone() == \
+        (None, None, {"email": "not a valid email address", "lead_is_dnc": "not a boolean"})
+    assert victim not in quarantined(db, "contacts")
+    assert meta["records_quarantined"] == 0 and meta["records_with_issues"] >= 1
     control.mutate(object_type="contacts", ids=[victim], action="set",
                    properties={"email": "fixed@example.com", "lead_is_dnc": "false"},
                    modified_at=late_in(DAY, ms=1))
-    sync("contacts", hubspot, warehouse, partition=DAY.isoformat())
-    assert victim in ids(db, "hubspot.contacts")
-    assert victim not in quarantined(db, "contacts")
+    _, again = sync("contacts", hubspot, warehouse, partition=DAY.isoformat())
+    assert db.execute(row, (victim,)).fetchone() == ("fixed@example.com", False, None)
+    assert again["records_updated"] >= 1
 
 
 def test_secrets_never_reach_logs_metadata_or_errors(control, sandbox, warehouse, db, capfd):

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from dagster import materialize
 
-from crm_pipelines.core.http import HttpClient, RetryPolicy, SourceApiError
+from crm_pipelines.core.http import HttpClient, HttpRetries, SourceApiError
 from crm_pipelines.sources.hubspot import SOURCE
 from crm_pipelines_tests.sources.hubspot.conftest import SMALL_COUNTS, client_for, failure_text, ids, sync
 
@@ -201,7 +201,7 @@ def test_dry_run_reports_and_deletes_nothing_and_limit_bounds_the_check(control,
 def _canned(hubspot, status: int, body: dict[str, Any]):
     transport = httpx.MockTransport(lambda request: httpx.Response(status, json=body))
     hubspot._http = HttpClient("https://api.hubapi.test", headers={}, timeout_s=1, transport=transport,
-                               retry=RetryPolicy(max_attempts=1))
+                               retry=HttpRetries(max_attempts=1))
     return hubspot
 
 
