@@ -5,7 +5,7 @@ What varies between sources is declared, not coded here:
   a query service; its calls and retries become the `api_calls` and `retries` metadata;
 - partitions and fetch windows follow the entity's `partition_column` (the modified time by default, or
   e.g. a scheduled time when that is all the source filters on), and so does the reconciliation count;
-- deletions come from what a page reports (`Page.deleted_keys`, `Page.replaces`) or, for an entity that
+- deletions come from what a page reports (`Page.deleted_keys`, `Page.complete_scope`) or, for an entity that
   `deletes_unseen`, from a complete read of the whole set (crm_pipelines.core.unseen).
 """
 
@@ -124,7 +124,7 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
     rows plus the records this run quarantined from that window.
 
     Deletions come from three kinds of evidence: keys a page reports deleted (`Page.deleted_keys`), a
-    page's complete current set for some scopes (`Page.replaces`, within the page), and, for an entity
+    page's complete current set for some scopes (`Page.complete_scope`, within the page), and, for an entity
     that `deletes_unseen`, the whole run: every key it read is staged in the transaction, and a complete
     read (no window, no limit, no error) soft-deletes the rows it did not see (crm_pipelines.core.unseen).
     All of them pass the warehouse's mass-deletion guard.
@@ -163,8 +163,8 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
                 # batch being loaded need not stay in memory beside the next batch's.
                 evidence = [_evidence(spec, page) for page in pages]
                 del records, pages
-                _count(context, spec, report, loader.submit(
-                    partial(_apply, session, evidence, prepared, quarantined, config.limit is None)))
+                _count(context, spec, report, loader.wait())  # the previous batch's outcome
+                loader.start(partial(_apply, session, evidence, prepared, quarantined, config.limit is None))
             _count(context, spec, report, loader.wait())
         except BaseException:
             loader.drain()  # the connection must be idle before the session rolls back
@@ -218,14 +218,14 @@ class Evidence(NamedTuple):
     """What a page proves about deletions, without its records."""
 
     deleted_keys: list[tuple[Any, ...]]
-    replaces: tuple[str, list[Any], list[tuple[str, ...]]] | None  # column, scope values, keys the page holds
+    complete_scope: tuple[str, list[Any], list[tuple[str, ...]]] | None  # column, scope values, keys the page holds
 
 
 def _evidence(spec: EntitySpec, page: Page) -> Evidence:
-    if page.replaces is None:
+    if page.complete_scope is None:
         return Evidence(page.deleted_keys, None)
     seen = [tuple(str(r.get(k)) for k in spec.key) for r in page.records]
-    return Evidence(page.deleted_keys, (*page.replaces, seen))
+    return Evidence(page.deleted_keys, (*page.complete_scope, seen))
 
 
 def _apply(session: Any, evidence: list[Evidence], prepared: Any, quarantined: list[Any],
@@ -236,8 +236,8 @@ def _apply(session: Any, evidence: list[Evidence], prepared: Any, quarantined: l
     deleted = 0
     for page in evidence:
         deleted += session.soft_delete(page.deleted_keys)
-        if page.replaces is not None and complete:
-            column, values, seen = page.replaces
+        if page.complete_scope is not None and complete:
+            column, values, seen = page.complete_scope
             deleted += session.replace_scope(column, values, seen)
     return created, updated, deleted
 
@@ -267,7 +267,7 @@ def _limited(pages: Iterator[Page], limit: int | None) -> Iterator[Page]:
 
 
 def _batches(pages: Iterator[Page], batch_size: int) -> Iterator[list[Page]]:
-    """Group whole pages (a page's `replaces` scope must never be split across batches)."""
+    """Group whole pages (a page's `complete_scope` must never be split across batches)."""
     batch: list[Page] = []
     size = 0
     for page in pages:

@@ -3,7 +3,7 @@
 Besides where records come from and how they are typed, an entity declares its partition axis
 (`partition_column`: the modified time, or another timestamp column the source can filter on) and how
 deletions are learnt: pages that report them (`Page.deleted_keys`), pages that carry a scope's complete
-set (`Page.replaces`), or, with `deletes_unseen`, absence from a complete read of the whole set.
+set (`Page.complete_scope`), or, with `deletes_unseen`, absence from a complete read of the whole set.
 """
 
 from __future__ import annotations
@@ -37,14 +37,14 @@ class FetchWindow:
 class Page:
     """One unit of fetched data, loaded atomically with the pages batched beside it.
 
-    `replaces` names a scope whose complete current rows this page carries (column name and the scope
+    `complete_scope` names a scope whose complete current rows this page carries (column name and the scope
     values, e.g. ("contact_id", ["1", "2"])): rows of those scopes that the page does not contain are
     soft-deleted. Only a fetcher holding positive evidence of completeness may set it.
     `deleted_keys` are keys the source positively reports as deleted or archived.
     """
 
     records: list[dict[str, Any]] = field(default_factory=list)
-    replaces: tuple[str, list[Any]] | None = None
+    complete_scope: tuple[str, list[Any]] | None = None
     deleted_keys: list[tuple[Any, ...]] = field(default_factory=list)
 
 

@@ -127,19 +127,17 @@ class Prefetch(Generic[T]):
 
 
 class SerialWorker:
-    """Runs submitted jobs in a background thread, in order, at most one at a time.
-
-    `submit` first waits for the previous job and returns its result (re-raising its exception in the
-    caller's thread), so the caller learns every outcome in submission order and memory holds one job.
-    """
+    """Runs one job at a time in a background thread: `start` a job, `wait` for its result (its exception
+    is raised in the caller's thread), then start the next. Memory holds one job's data at most."""
 
     def __init__(self, name: str = "loader"):
         self._name = name
         self._pending: Future[Any] | None = None
 
-    def submit(self, job: Callable[[], R]) -> Any:
-        """Start `job`; return the previous job's result (None for the first)."""
-        previous = self.wait()
+    def start(self, job: Callable[[], R]) -> None:
+        """Run `job` in the background; the previous one must have been waited for."""
+        if self._pending is not None:
+            raise RuntimeError(f"{self._name}: a job is still in flight; wait() for it first")
         future: Future[R] = Future()
 
         def run() -> None:
@@ -152,7 +150,6 @@ class SerialWorker:
 
         threading.Thread(target=run, name=self._name, daemon=True).start()
         self._pending = future
-        return previous
 
     def wait(self) -> Any:
         """The in-flight job's result (None if none); its exception is raised here."""

@@ -63,9 +63,3 @@ def test_every_entity_asset_has_a_freshness_check():
     entities = {k for k in REPOSITORY.asset_graph.get_all_asset_keys() if not k.path[-1].endswith("_removal")}
     assert entities == checked
 
-
-def test_an_unpartitioned_entity_read_in_full_every_hour_is_in_the_hourly_job():
-    hourly = {"/".join(k.path) for k in REPOSITORY.get_job("arrivy_hourly").asset_layer.selected_asset_keys}
-    weekly = {"/".join(k.path) for k in
-              REPOSITORY.get_job("arrivy_weekly_full_refresh").asset_layer.selected_asset_keys}
-    assert "arrivy/tasks" in hourly and "arrivy/tasks" not in weekly and "arrivy/statuses" in weekly

@@ -49,7 +49,7 @@ def test_prefetch_runs_the_source_elsewhere_and_closing_stops_it():
         Prefetch([], depth=0)
 
 
-def test_serial_worker_returns_each_result_at_the_next_submit_in_order():
+def test_serial_worker_runs_one_job_at_a_time_and_hands_back_each_result():
     worker, order = SerialWorker(), []
 
     def job(i):
@@ -59,8 +59,11 @@ def test_serial_worker_returns_each_result_at_the_next_submit_in_order():
             return i * 10
         return run
 
-    assert worker.submit(job(1)) is None
-    assert worker.submit(job(2)) == 10
+    worker.start(job(1))
+    with pytest.raises(RuntimeError, match="still in flight"):
+        worker.start(job(2))
+    assert worker.wait() == 10
+    worker.start(job(2))
     assert worker.wait() == 20
     assert worker.wait() is None
     assert order == [1, 2]
@@ -68,10 +71,10 @@ def test_serial_worker_returns_each_result_at_the_next_submit_in_order():
 
 def test_serial_worker_hands_back_a_jobs_exception_and_drain_swallows_it():
     worker = SerialWorker()
-    worker.submit(lambda: 1 / 0)
+    worker.start(lambda: 1 / 0)
     with pytest.raises(ZeroDivisionError):
-        worker.submit(lambda: None)
-    worker.submit(lambda: 1 / 0)
+        worker.wait()
+    worker.start(lambda: 1 / 0)
     worker.drain()  # the caller is already failing: no second exception
     assert worker.wait() is None
 

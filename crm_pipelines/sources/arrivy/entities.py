@@ -111,7 +111,7 @@ def _histories(client: ArrivyResource, request: FetchRequest, versions: dict[str
             records = [{**status, "task_id": task_id, READ_AT_TASK_VERSION: updated}
                        for statuses in client.task_status_history(task_id) for status in statuses]
             # The history is complete for this task: statuses Arrivy no longer lists are soft-deleted.
-            yield Page(records=records, replaces=("task_id", [task_id]))
+            yield Page(records=records, complete_scope=("task_id", [task_id]))
 
 
 def fetch_location_reports(client: ArrivyResource, request: FetchRequest) -> Iterator[Page]:

@@ -105,7 +105,7 @@ def _association_fetch(to_type: Callable[[HubSpotResource], str], target_column:
             complete = set(listing.complete_ids)
             # HubSpot gave the whole current set for these contacts: pairs it no longer lists are stale.
             yield Page(records=[r for r in records if r["contact_id"] in complete],
-                       replaces=("contact_id", sorted(complete)))
+                       complete_scope=("contact_id", sorted(complete)))
             partial = [r for r in records if r["contact_id"] not in complete]
             if partial:
                 yield Page(records=partial)
