@@ -151,7 +151,9 @@ ENTITIES: list[EntitySpec] = [
     _spec("task_statuses", schemas.TaskStatus, fetch_task_statuses, "time",
           "Status history of the tasks changed in the partition (daily, UTC, on the task's `updated`) since "
           "their history was last read.",
-          partitioned=True, deps=[[CRM, "tasks"]]),
+          # Keyed task first: each task's history replaces its rows by `task_id`, which the primary key's
+          # index then finds (keyed on `id` alone, every task's replacement scanned the whole table).
+          partitioned=True, key=("task_id", "id"), deps=[[CRM, "tasks"]]),
     _spec("bookings", schemas.Booking, _listing(lambda c: c.pages("/bookings", c.bookings_per_page)), "updated",
           "Arrivy bookings (self-scheduling records); no modified filter, read in full each run."),
     _spec("entities", schemas.Entity, _listing(lambda c: c.pages("/entities", c.entities_per_page)), "updated",
