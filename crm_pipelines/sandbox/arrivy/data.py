@@ -13,7 +13,6 @@ from .config import ArrivyConfig
 # Arrivy ids are Google-datastore integers of 16 digits; the upper part of the range is above 2**53, where
 # a client that parses JSON numbers as floats silently changes them.
 ID_LOW, ID_SPAN = 4_600_000_000_000_000, 5_000_000_000_000_000
-FLOAT_EXACT_LIMIT = 2 ** 53
 SCHEDULED, UNSCHEDULED, NO_DATETIME = 0, 1, 2
 STATUS_TYPES = ("NOTSTARTED", "ENROUTE", "STARTED", "COMPLETE", "EXCEPTION", "CANCELLED", "PREPARING",
                 "CONFIRMED", "CUSTOM", "RECOMMENDED", "RESCHEDULED", "CUSTOMER_EXCEPTION", "READYFORPICKUP")

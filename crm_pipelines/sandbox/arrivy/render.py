@@ -19,6 +19,8 @@ from .data import NO_DATETIME, STATUS_TYPES, UNSCHEDULED, ArrivyData
 ZONES = ("America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York")
 SOURCES = ("web", "email", "sms", "app", "api")
 PERMISSIONS = ("ADMIN", "SCHEDULER", "FIELDCREW", "LIMITEDACCESS")
+ID_OWNER = 5629499534213120  # the account's user: owner, created_by, updated_by of every record
+ID_TEMPLATE = 5700000000000001
 
 
 def naive_us(ms: np.ndarray, micro: np.ndarray) -> list[str]:
@@ -161,7 +163,8 @@ def readings(data: ArrivyData, entity_pos: int, times_us: np.ndarray) -> list[di
     entity_id = int(data.tables["entities"].ids[entity_pos])
     h = data.reading_hash(entity_id, times_us)
     city = below(h, 3, len(pools.CITY_NAMES)).tolist()
-    return [{"entity": entity_id, "lat": round(25 + int(x % 2000) / 100, 5), "lng": round(-120 + int(x % 4000) / 100, 5),
+    return [{"entity": entity_id, "lat": round(25 + int(x % 2000) / 100, 5),
+             "lng": round(-120 + int(x % 4000) / 100, 5),
              "time": t, "city": pools.CITY_NAMES[c], "street": f"{100 + int(x % 900)} Main St", "country": "USA",
              "meta": {"battery": int(x % 100)}, "authorized": True}
             for t, x, c in zip(naive_us_from_us(times_us), h, city)]
@@ -224,12 +227,11 @@ def bookings(data: ArrivyData, idx: np.ndarray) -> list[dict[str, Any]]:
                     "end_datetime_original_iso_str": local_iso(start + 3_600_000, zone),
                     "end_datetime_timezone": zone, "customer_first_name": first[n], "customer_last_name": last[n],
                     "customer_email": email[n], "extra_fields": {},
-                    "task_id": int(tasks_ids[booking_id % len(tasks_ids)]) if len(tasks_ids) and booking_id % 2 else None,
+                    "task_id": int(tasks_ids[booking_id % len(tasks_ids)])
+                    if len(tasks_ids) and booking_id % 2 else None,
                     "created": created[n], "updated": updated[n]})
     return out
 
 
-ID_OWNER = 5629499534213120
-ID_TEMPLATE = 5700000000000001
 RENDERERS = {"tasks": tasks, "entities": entities, "groups": groups, "crews": crews, "statuses": status_definitions,
              "bookings": bookings}

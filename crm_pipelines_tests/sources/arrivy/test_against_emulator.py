@@ -81,15 +81,15 @@ def test_429_storms_5xx_and_slow_pages_lose_nothing(control, sandbox, emulated, 
                    {"route": "any", "status": 500, "probability": 0.05, "times": 5},
                    {"route": "tasks", "delay_s": 0.2, "probability": 0.1, "times": 5})
     sync_all(emulated, warehouse)
-    fired = [rule["fired"] for rule in control.stats() and control._json(control.http.get("/faults"))["rules"]]
-    assert all(n > 0 for n in fired[:4]), fired
+    fired = [rule["fired"] for rule in control.http.get("/faults").json()["rules"]]
+    assert all(n > 0 for n in fired), fired
     control.faults()
     assert_tasks_exact(control, db)
     assert_statuses_exact(control, db, sandbox)
     assert_exact(control, db, "entities")
 
 
-def test_edits_at_any_schedule_date_and_a_deletion_are_right_after_the_next_run(control, sandbox, emulated, warehouse, db):
+def test_edits_at_any_schedule_date_and_a_deletion_are_right_after_the_next_run(control, emulated, warehouse, db):
     sync("tasks", emulated, warehouse)
     ids = sorted(control.truth("tasks"))
     now = dt.datetime.now(dt.timezone.utc).isoformat()
@@ -125,13 +125,13 @@ def test_a_new_status_report_reaches_the_history_of_its_day(control, sandbox, em
     assert_statuses_exact(control, db, sandbox)
 
 
-def test_a_task_edited_while_a_run_is_in_flight_is_right_after_the_next_run(control, sandbox, emulated, warehouse, db):
+def test_a_task_edited_while_a_run_is_in_flight_is_right_after_the_next_run(control, emulated, warehouse, db):
     sync("tasks", emulated, warehouse)
     task_id = sorted(control.truth("tasks"))[11]
     control.mutate(object_type="tasks", ids=[task_id], action="set", properties={"title": "edited mid-run",
                    "start_datetime": "2030-01-01T08:00:00"}, after_requests=20, route="tasks")
     sync("tasks", emulated, warehouse)
-    assert control._json(control.http.get("/mutations"))["applied"], "the edit never happened mid-run"
+    assert control.http.get("/mutations").json()["applied"], "the edit never happened mid-run"
     sync("tasks", emulated, warehouse)
     assert_tasks_exact(control, db)
 

@@ -32,7 +32,7 @@ def test_429_storms_and_5xx_lose_nothing(control, sandbox, warehouse, db):
                    {"route": "events", "delay_s": 0.3, "times": 1, "after": 8})
     sync_leads(emulated_client(sandbox.url_for("leadconduit"), page_limit=200), warehouse,
                config={"full_refresh": True})
-    rules = control._json(control.http.get("/faults"))["rules"]
+    rules = control.http.get("/faults").json()["rules"]
     assert all(rule["fired"] for rule in rules), rules
     assert_same_keys(stored(db), control.truth_ids("leads"), "leadconduit.leads")
 
