@@ -69,8 +69,10 @@ class LeadConduitResource(HttpSourceResource):
         """Events created in [start, end) (everything when both are None), oldest first.
 
         Keyset paging: `sort=asc` (the API's default is newest first, which `after_id` would walk the
-        wrong way), `limit`, and `after_id` = the last id of the previous page; a page shorter than `limit`
-        ends the read. `end` is inclusive at LeadConduit, so one millisecond before ours is sent.
+        wrong way), `limit`, and `after_id` = the last id of the previous page; only an empty page ends
+        the read (a short page may come before the end: its last id is still a cursor that loses nothing,
+        and one more request per read is cheap). `end` is inclusive at LeadConduit, so one millisecond
+        before ours is sent.
         """
         params: dict[str, Any] = {"sort": "asc", "limit": self.page_limit}
         if start is not None:
@@ -89,10 +91,9 @@ class LeadConduitResource(HttpSourceResource):
             if ids != sorted(ids) or (after is not None and ids and ids[0] <= after):
                 raise SourceApiError("GET /events: events are not in ascending id order after "
                                      f"{after!r}; refusing to page on")
-            if page:
-                yield page
-            if len(page) < self.page_limit:
+            if not page:
                 return
+            yield page
             after = ids[-1]
 
 

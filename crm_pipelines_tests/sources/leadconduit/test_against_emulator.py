@@ -61,6 +61,15 @@ def test_an_event_arriving_while_a_run_is_in_flight_is_in_after_the_next_run(con
     assert_same_keys(stored(db), control.leads(), "leadconduit.leads")
 
 
+def test_short_and_slow_pages_lose_nothing(control, emulated, warehouse, db):
+    # Short pages mid-stream (an empty one would be the end for any client: not injected).
+    control.faults({"route": "events", "short_page": 40, "times": 2, "after": 1},
+                   {"route": "events", "delay_s": 0.3, "times": 2})
+    sync_leads(emulated, warehouse, config={"full_refresh": True})
+    assert [rule["fired"] for rule in control.http.get("/faults").json()["rules"]] == [2, 2]
+    assert_same_keys(stored(db), control.truth_ids("leads"), "leadconduit.leads")
+
+
 def test_a_401_fails_at_once_naming_the_variable(control, sandbox, warehouse):
     client = emulated_client(sandbox.url_for("leadconduit"), api_key="wrong-key")
     result, _ = sync_leads(client, warehouse, raise_on_error=False)

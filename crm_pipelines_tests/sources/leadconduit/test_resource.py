@@ -32,12 +32,13 @@ def read_ids(resource: LeadConduitResource, start=DAY, end=DAY + dt.timedelta(da
     return [e["id"] for page in resource.events(start, end) for e in page]
 
 
-def test_keyset_pages_oldest_first_and_end_on_a_short_page():
+def test_keyset_pages_oldest_first_until_an_empty_page():
     events = day_events(7)
     with CannedServer(EventsApi(events)) as server:
         ids = read_ids(client(server.url, page_limit=3))
     assert ids == sorted(e["id"] for e in events)
-    assert [s.query.get("after_id") for s in server.seen] == [None, ids[2], ids[5]]
+    # The short page (one event) is not trusted as the end: only the empty page after it is.
+    assert [s.query.get("after_id") for s in server.seen] == [None, ids[2], ids[5], ids[6]]
     assert all(s.query["sort"] == "asc" and s.query["limit"] == "3" for s in server.seen)
     expected = "Basic " + base64.b64encode(f"API:{KEY}".encode()).decode()
     assert all(s.headers["authorization"] == expected for s in server.seen)
