@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import psycopg
-
 from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
 from crm_pipelines.core.http import SourceApiError
 from crm_pipelines.core.processing import record_processor
@@ -92,17 +90,7 @@ def fetch_task_statuses(client: ArrivyResource, request: FetchRequest) -> Iterat
     complete history per page. Tasks come from the warehouse's copy of `arrivy.tasks` (no listing calls);
     a full refresh reads every task's history."""
     window = request.window
-    try:
-        versions = {} if window.is_full else _history_versions(request)
-        yield from _histories(client, request, versions)
-    except psycopg.errors.UndefinedTable:
-        # `arrivy.tasks` was never loaded (a first run before any tasks run): there is nothing to read yet; the
-        # histories of those tasks are read by the first run after `arrivy/tasks` has loaded them.
-        return
-
-
-def _histories(client: ArrivyResource, request: FetchRequest, versions: dict[str, Any]) -> Iterator[Page]:
-    window = request.window
+    versions = {} if window.is_full else _history_versions(request)
     for chunk in request.read_keys(CRM, "tasks", column="_raw", chunk=_CHUNK):
         for task in chunk:
             task_id, updated = str(task["id"]), task.get("updated")
