@@ -47,6 +47,25 @@ def _value(entry) -> str:
     return "-" if entry is None else str(entry.value)
 
 
+def runs_in_dependency_order(entities: list) -> list[tuple[bool, list]]:
+    """The entities as runs of one kind each (partitioned or not: one `dagster asset materialize` cannot mix
+    a partition key with unpartitioned assets), every entity after those of its CRM it depends on."""
+    names = {e.name for e in entities}
+    done: set[str] = set()
+    left = list(entities)
+    runs = []
+    while left:
+        ready = [e for e in left if all(d[-1] in done for d in e.deps if d[-1] in names)]
+        if not ready:
+            raise ValueError(f"dependency cycle among {[e.name for e in left]}")
+        kind = ready[0].partitioned
+        run = [e for e in ready if e.partitioned == kind]
+        runs.append((kind, run))
+        done.update(e.name for e in run)
+        left = [e for e in left if e.name not in done]
+    return runs
+
+
 def main() -> None:
     sources = discover()
     with sandbox_process() as sandbox_url:
@@ -57,16 +76,15 @@ def main() -> None:
         shown = []
         for source in sources:
             resources = {key: {"config": dict(config)} for key, config in source.sandbox.resource_config.items()}
-            partitioned = [f"{source.crm}/{e.name}" for e in source.entities if e.partitioned]
-            unpartitioned = [f"{source.crm}/{e.name}" for e in source.entities if not e.partitioned]
-            # One run per kind: the partitioned entities as a full refresh (a partition key is still required).
-            if partitioned:
-                full = {"ops": {key.replace("/", "__"): {"config": {"full_refresh": True}} for key in partitioned},
-                        "resources": resources}
-                materialize(env, partitioned, full, today)
-            if unpartitioned:
-                materialize(env, unpartitioned, {"resources": resources}, None)
-            shown += partitioned + unpartitioned
+            for partitioned, entities in runs_in_dependency_order(list(source.entities)):
+                keys = [f"{source.crm}/{e.name}" for e in entities]
+                if partitioned:  # a full refresh (a partition key is still required; any will do)
+                    config = {"ops": {key.replace("/", "__"): {"config": {"full_refresh": True}} for key in keys},
+                              "resources": resources}
+                    materialize(env, keys, config, today)
+                else:
+                    materialize(env, keys, {"resources": resources}, None)
+                shown += keys
         print(summary(env, shown))
 
 
