@@ -2,53 +2,33 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from crm_pipelines.sources.leadconduit.resource import API_KEY_ENV
 from crm_pipelines_tests.sources.leadconduit.conftest import DAY, KEY, stored
-from crm_pipelines_tests.support import assert_same_keys, cli_environment
+from crm_pipelines_tests.support import assert_same_keys, cli_environment, finish, kill_9_once, start_materialize
 
 pytestmark = pytest.mark.slow  # subprocesses of the dagster CLI
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
-
-def start_cli(pg_url: str, base_url: str, tmp_path: Path) -> subprocess.Popen:
+def start_cli(pg_url: str, base_url: str, tmp_path: Path):
     env = cli_environment(pg_url, tmp_path, **{API_KEY_ENV: KEY})
     config = {"ops": {"leadconduit__leads": {"config": {"batch_size": 20}}},
               "resources": {"leadconduit": {"config": {"api_key": {"env": API_KEY_ENV}, "base_url": base_url,
                                                        "requests_per_minute": 0, "page_limit": 60}}}}
-    return subprocess.Popen(
-        [sys.executable, "-m", "dagster", "asset", "materialize", "-m", "crm_pipelines.definitions",
-         "--select", "leadconduit/leads", "--partition", DAY.isoformat(), "--config-json", json.dumps(config)],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    return start_materialize(env, "leadconduit/leads", config, DAY.isoformat())
 
 
 def test_kill_9_mid_run_then_rerun_is_exact(control, sandbox, pg_url, db, tmp_path):
     control.faults({"route": "events", "delay_s": 0.1})  # a slow API keeps the run in flight
     base_url = sandbox.url_for("leadconduit")
-    proc = start_cli(pg_url, base_url, tmp_path)
-    deadline = time.monotonic() + 120
-    while control.requests("events") < 6:  # several pages fetched and batches loaded
-        assert proc.poll() is None, proc.stdout.read().decode()[-3000:]
-        assert time.monotonic() < deadline, "the run never got going"
-        time.sleep(0.1)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    # Several pages fetched and batches loaded before the kill.
+    kill_9_once(start_cli(pg_url, base_url, tmp_path), lambda: control.requests("events") >= 6)
     exists = db.execute("SELECT to_regclass('leadconduit.leads')").fetchone()[0]
     assert not exists or db.execute("SELECT count(*) FROM leadconduit.leads").fetchone()[0] == 0
 
     control.faults()
-    rerun = start_cli(pg_url, base_url, tmp_path)
-    output = rerun.communicate(timeout=240)[0].decode()
-    assert rerun.returncode == 0, output[-3000:]
+    finish(start_cli(pg_url, base_url, tmp_path))
     assert_same_keys(stored(db), control.leads(), "leadconduit.leads")
