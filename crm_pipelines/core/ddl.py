@@ -83,10 +83,11 @@ def ensure_statements(spec: EntitySpec, existing: set[str]) -> list[sql.Composab
                     table, sql.Identifier(name), sql.SQL(pg_type.replace(" not null", ""))))
     statements.append(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (_source_updated_at)").format(
         sql.Identifier(f"{spec.name}__source_updated_at_idx"), table))
-    if spec.partition_column != SOURCE_UPDATED_AT:  # the reconciliation counts on the partition axis
+    # The reconciliation counts on the partition axis; a page's complete_scope replaces rows by its column.
+    indexed = [spec.partition_column] if spec.partition_column != SOURCE_UPDATED_AT else []
+    for column in dict.fromkeys([*indexed, *spec.indexes]):
         statements.append(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
-            sql.Identifier(f"{spec.name}_{spec.partition_column}_idx"), table,
-            sql.Identifier(spec.partition_column)))
+            sql.Identifier(f"{spec.name}_{column}_idx"), table, sql.Identifier(column)))
     statements.extend(quarantine_statements(spec.crm))
     return statements
 

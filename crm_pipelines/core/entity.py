@@ -105,6 +105,9 @@ class EntitySpec:
     # True for an unpartitioned entity whose complete read is cheap enough to run every hour (the only way
     # to see edits when the source cannot filter on modification).
     hourly: bool | None = None
+    # Columns the warehouse indexes besides the key, e.g. the column a page's `complete_scope` names (each
+    # replacement then finds its scope's rows by index instead of scanning the table).
+    indexes: Sequence[str] = ()
 
     @property
     def refreshed_hourly(self) -> bool:

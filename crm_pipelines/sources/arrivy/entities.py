@@ -125,10 +125,10 @@ def fetch_location_reports(client: ArrivyResource, request: FetchRequest) -> Ite
 
 
 def _spec(name: str, schema, fetch, modified: str, description: str, *, partitioned: bool = False,
-          key: tuple[str, ...] = ("id",), deps=(), hourly: bool | None = None) -> EntitySpec:
+          key: tuple[str, ...] = ("id",), deps=(), hourly: bool | None = None, indexes=()) -> EntitySpec:
     return EntitySpec(crm=CRM, name=name, schema=schema, resource_key=RESOURCE_KEY, fetch=fetch,
                       process=record_processor(schema, dict, modified), key=key, partitioned=partitioned,
-                      deps=deps, description=description, hourly=hourly)
+                      deps=deps, description=description, hourly=hourly, indexes=indexes)
 
 
 ENTITIES: list[EntitySpec] = [
@@ -139,9 +139,8 @@ ENTITIES: list[EntitySpec] = [
     _spec("task_statuses", schemas.TaskStatus, fetch_task_statuses, "time",
           "Status history of the tasks changed in the partition (daily, UTC, on the task's `updated`) since "
           "their history was last read.",
-          # Keyed task first: each task's history replaces its rows by `task_id`, which the primary key's
-          # index then finds (keyed on `id` alone, every task's replacement scanned the whole table).
-          partitioned=True, key=("task_id", "id"), deps=[[CRM, "tasks"]]),
+          # Each task's history replaces its rows by `task_id`: indexed, or every replacement scans the table.
+          partitioned=True, indexes=("task_id",), deps=[[CRM, "tasks"]]),
     _spec("bookings", schemas.Booking, _listing(lambda c: c.pages("/bookings", c.bookings_per_page)), "updated",
           "Arrivy bookings (self-scheduling records); no modified filter, read in full each run."),
     _spec("entities", schemas.Entity, _listing(lambda c: c.pages("/entities", c.entities_per_page)), "updated",

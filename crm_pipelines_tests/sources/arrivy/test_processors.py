@@ -86,7 +86,7 @@ def test_a_bad_optional_field_is_reported_not_guessed():
 def test_every_entity_types_an_empty_record(entity):
     key = {"id": 1} if SPECS[entity].key == ("id",) else {}
     # A partitioned entity's record needs its modified time to be placed; nothing else is required.
-    extra = {"id": 1, "task_id": "1", "time": "2025-01-01T00:00:00"} if entity == "task_statuses" else {}
+    extra = {"task_id": "1", "time": "2025-01-01T00:00:00"} if entity == "task_statuses" else {}
     if entity == "location_reports":
         extra = {"entity_id": "1", "time": "2025-01-01T00:00:00"}
     frame = typed(entity, [{**key, **extra}])
