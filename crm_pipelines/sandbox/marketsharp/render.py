@@ -16,6 +16,8 @@ from .data import MarketSharpData, SetTable
 
 FIRST = ("Ann", "Bob", "Carla", "Dmitri", "Émilie", "Farouk", "Grace", "Hiro", "Inès", "José")
 LAST = ("Smith", "O'Neil", "Nguyen", "García", "Müller", "Johnson & Sons", "Lee", "Brown")
+STREETS = ("Main St", "Oak Ave", "Elm Street", "N. 5th St")
+CITIES = ("Columbus", "Dayton", "Akron", "Toledo", "Erie")
 SOURCES = ("Home Show", "Referral", "Web", "Canvass", "TV")
 # What the injected characters look like on the wire, and what remains once a client removes them.
 DIRTY_RAW, DIRTY_REF = "\x0b", "&#x1;"
@@ -37,11 +39,12 @@ def values(data: MarketSharpData, table: SetTable, idx: np.ndarray, invalid_rate
     for k, pos in enumerate(idx.tolist()):
         rng = random.Random(f"{data.seed}:{table.key}:{table.texts[pos]}:{int(table.version[pos])}")
         dirty = rng.random() < invalid_rate
-        record: dict[str, Any] = {"id": ("Edm.Guid" if table.emu_set.guid_ids else "Edm.Int32", table.texts[pos])}
+        key_type = "Edm.Guid" if table.emu_set.guid_ids else "Edm.Int32"
+        record: dict[str, Any] = {table.emu_set.key: (key_type, table.texts[pos])}
         for name, edm, gen in table.emu_set.properties:
             record[name] = (edm, _value(gen, rng, int(modified[k]), int(created[k]), data.seed))
         if dirty:
-            for name in ("firstName", "note", "name"):
+            for name in ("firstName", "note", "name", "value", "address1", "leadSource"):
                 if record.get(name, (None, None))[1] is not None:
                     edm, text = record[name]
                     record[name] = (edm, text[:2] + DIRTY_MARK + text[2:])
@@ -80,6 +83,24 @@ def _value(gen: str, rng: random.Random, modified: int, created: int, seed: int)
         return str(4328)
     if gen == "small_int":
         return str(rng.randrange(1, 12))
+    if gen == "business_name":
+        return f"{rng.choice(LAST)} Home Improvement"
+    if gen == "contact_type_int":
+        return str(rng.choice((1, 2, 3)))
+    if gen == "street":
+        return f"{rng.randrange(1, 9999)} {rng.choice(STREETS)}"
+    if gen == "city":
+        return rng.choice(CITIES)
+    if gen == "state":
+        return rng.choice(("OH", "PA", "NY", "NJ", "TX"))
+    if gen == "zip":
+        return f"{rng.randrange(501, 99950):05d}"
+    if gen == "phone":
+        return f"({rng.randrange(201, 989)}) {rng.randrange(200, 999)}-{rng.randrange(10000):04d}"
+    if gen == "number":
+        return f"J-{rng.randrange(100000):06d}"
+    if gen == "money":
+        return f"{rng.randrange(50000, 5000000) / 100:.2f}"
     if gen == "text":
         return rng.choice(("Kitchen remodel", "Roof <leak> & gutters", "Windows x12", "Call back after 5pm"))
     raise ValueError(f"unknown generator {gen}")
@@ -105,7 +126,7 @@ def feed(base: str, data: MarketSharpData, table: SetTable, idx: np.ndarray, inv
              f'<title type="text">{table.emu_set.entity_set}</title><id>{escape(set_url)}</id>',
              f'<link rel="self" title="{table.emu_set.entity_set}" href="{table.emu_set.entity_set}" />']
     for record in values(data, table, idx, invalid_rate):
-        key = record["id"][1]
+        key = record[table.emu_set.key][1]
         literal = f"guid'{key}'" if table.emu_set.guid_ids else key
         parts.append(f'<entry><id>{escape(set_url)}({literal})</id><content type="application/xml"><m:properties>')
         for name, (edm, text) in record.items():

@@ -30,8 +30,16 @@ XML = "application/xml;charset=utf-8"
 BASE = "_service_root"  # injected into path_params by FeedEndpoint
 SUPPORTED = {"$filter", "$orderby", "$top", "$skip", "$skiptoken"}
 _CONDITION = re.compile(r"^lastUpdate (gt|ge|lt|le|eq) datetime'(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)'$")
-_ORDERS = {"": "id", "id": "id", "id asc": "id", "lastUpdate": "lastUpdate", "lastUpdate asc": "lastUpdate",
-           "lastUpdate,id": "lastUpdate", "lastUpdate asc,id asc": "lastUpdate", "lastUpdate asc,id": "lastUpdate"}
+
+
+def _order(expression: str, key: str) -> str | None:
+    """`key` (the default) or `lastUpdate[,key]`, each optionally `asc`: which order the query asks for."""
+    terms = [term.strip().removesuffix(" asc").strip() for term in expression.split(",")] if expression.strip() else []
+    if terms in ([], [key]):
+        return "key"
+    if terms in (["lastUpdate"], ["lastUpdate", key]):
+        return "lastUpdate"
+    return None
 
 
 @dataclass
@@ -112,7 +120,7 @@ def list_feed(emu: MarketSharpEmulator, req: ApiRequest) -> tuple[int, Any]:
         raise ApiError(400, f"the sandbox does not emulate {sorted(unknown)}")
     cfg, data = emu.config, emu.data
     table = data.set_table(name)
-    order = _ORDERS.get(req.query.get("$orderby", "").strip())
+    order = _order(req.query.get("$orderby", ""), table.emu_set.key)
     if order is None or (order == "lastUpdate" and not table.emu_set.has_last_update):
         raise ApiError(400, f"unsupported $orderby {req.query.get('$orderby')!r}")
     visible = np.flatnonzero(~table.archived)

@@ -25,9 +25,14 @@ def _fetch(setdef: SetDef):
     return fetch
 
 
-def _row(record: dict[str, Any]) -> dict[str, Any]:
-    row = {snake(name): value for name, value in record.items()}
-    row["id"] = None if record.get("id") is None else str(record["id"])  # integer ids are kept as text
+def _rows(setdef: SetDef):
+    key = snake(setdef.key)
+
+    def row(record: dict[str, Any]) -> dict[str, Any]:
+        values = {snake(name): value for name, value in record.items()}
+        values[key] = None if values.get(key) is None else str(values[key])  # integer keys are kept as text
+        return values
+
     return row
 
 
@@ -40,8 +45,8 @@ def _spec(setdef: SetDef) -> EntitySpec:
         how = "No lastUpdate: read in full (weekly), soft-deleting rows MarketSharp no longer lists."
     return EntitySpec(
         crm=CRM, name=setdef.table, schema=schema, resource_key=RESOURCE_KEY, fetch=_fetch(setdef),
-        process=record_processor(schema, _row, "last_update" if setdef.incremental else None),
-        partitioned=setdef.incremental, deletes_unseen=True, description=f"{setdef.description} {how}")
+        process=record_processor(schema, _rows(setdef), "last_update" if setdef.incremental else None),
+        key=(snake(setdef.key),), partitioned=setdef.incremental, deletes_unseen=True, description=f"{setdef.description} {how}")
 
 
 ENTITIES: list[EntitySpec] = [_spec(setdef) for setdef in SETS]

@@ -178,11 +178,11 @@ class MarketSharpResource(HttpSourceResource):
             yield from self._read_by_offset(setdef)
 
     def _read_by_offset(self, setdef: SetDef) -> Iterator[Records]:
-        """A set without lastUpdate: `$orderby=id`, `$skip` = rows read so far; only a query that returns
+        """A set without lastUpdate: ordered by its key, `$skip` = rows read so far; only a query that returns
         nothing ends the read (a short page may be the server's own page size)."""
         read = 0
         while True:
-            params = {"$orderby": "id", "$top": self.page_size, **({"$skip": read} if read else {})}
+            params = {"$orderby": setdef.key, "$top": self.page_size, **({"$skip": read} if read else {})}
             got = 0
             for feed in self.query(setdef.entity_set, params):
                 got += len(feed.entries)
@@ -204,7 +204,7 @@ class MarketSharpResource(HttpSourceResource):
         at_cursor: set[str] = set()  # ids read whose lastUpdate equals the cursor
         while True:
             filters = ([f"{LAST_UPDATE} ge {odata_datetime(cursor)}"] if cursor is not None else []) + bounds
-            params: dict[str, Any] = {"$orderby": f"{LAST_UPDATE},id", "$top": self.page_size}
+            params: dict[str, Any] = {"$orderby": f"{LAST_UPDATE},{setdef.key}", "$top": self.page_size}
             if filters:
                 params["$filter"] = " and ".join(filters)
             if at_cursor:
@@ -215,7 +215,7 @@ class MarketSharpResource(HttpSourceResource):
                 fresh = []
                 for record in feed.entries:
                     moment = record.get(LAST_UPDATE)
-                    record_id = str(record.get("id"))
+                    record_id = str(record.get(setdef.key))
                     if moment is None:
                         fresh.append(record)  # no lastUpdate: only a full read (no filter) returns it
                         continue

@@ -6,17 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from crm_pipelines.core import columns as c
-from crm_pipelines.core.columns import Bool, EntitySchema, Float, Int, Text, Timestamp
+from crm_pipelines.core.columns import Bool, EntitySchema, Float, Int, Object, Text, Timestamp
 from crm_pipelines.sources.marketsharp.sets import SETS, SetDef, snake
 
 _ANNOTATION = {"text": Text, "int": Int, "float": Float, "bool": Bool, "datetime": Timestamp, "email": Text,
-               "phone": Text, "money": Text}
+               "phone": Text, "money": Object}
 _FIELD = {"email": c.email, "phone": c.phone, "money": c.money}
 
 
 def schema_of(setdef: SetDef) -> type[EntitySchema]:
-    annotations: dict[str, Any] = {"id": Text}
-    body: dict[str, Any] = {"id": c.key(str_matches=setdef.id_pattern)}
+    key = snake(setdef.key)
+    annotations: dict[str, Any] = {key: Text}
+    body: dict[str, Any] = {key: c.key(str_matches=setdef.id_pattern)}
     for prop, kind in setdef.columns:
         name = snake(prop)
         annotations[name] = _ANNOTATION[kind]

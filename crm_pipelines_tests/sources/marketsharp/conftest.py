@@ -80,9 +80,9 @@ def sync(client: MarketSharpResource, warehouse, entity: str, *, day: dt.date | 
     return result, {k: v.value for k, v in materialization.metadata.items()}
 
 
-def stored(db, table: str) -> list[str]:
-    """Loaded plus quarantined ids (the emulator's data is messy on purpose)."""
-    loaded = [r[0] for r in db.execute(f"SELECT id FROM marketsharp.{table} WHERE _deleted_at IS NULL")]
+def stored(db, table: str, key: str = "id") -> list[str]:
+    """Loaded plus quarantined keys (the emulator's data is messy on purpose)."""
+    loaded = [r[0] for r in db.execute(f"SELECT {key} FROM marketsharp.{table} WHERE _deleted_at IS NULL")]
     held = [r[0] for r in db.execute("SELECT source_id FROM marketsharp._quarantine WHERE entity = %s "
                                      "AND resolved_at IS NULL", [table])]
     return loaded + held
