@@ -107,3 +107,18 @@ def test_a_mass_disappearance_is_refused_by_the_guard(control, emulated, warehou
     result, _ = sync(emulated, warehouse, "contacts", config={"full_refresh": True}, raise_on_error=False)
     assert not result.success and "refusing to soft-delete" in failure_text(result)
     assert db.execute("SELECT count(*) FROM marketsharp.contacts WHERE _deleted_at IS NOT NULL").fetchone()[0] == 0
+
+
+def test_local_times_across_dst_changes_load_as_utc(control, emulated, warehouse, db):
+    # The emulator writes each change time as New York wall clock, without an offset.
+    first, second, spring, summer = sorted(control.truth_ids("contacts"))[:4]
+    for record_id, moment in ((first, "2026-11-01T05:30:00Z"),    # 01:30 EDT, the first 01:30
+                              (second, "2026-11-01T06:30:00Z"),   # 01:30 EST, the repeated 01:30
+                              (spring, "2026-03-08T07:30:00Z"),   # 03:30 EDT, just after clocks go forward
+                              (summer, "2026-07-04T16:00:00Z")):  # 12:00 EDT
+        control.mutate(object_type="contacts", ids=[record_id], action="touch", modified_at=moment)
+    sync(emulated, warehouse, "contacts", config={"full_refresh": True})
+    loaded = dict(db.execute("SELECT id, to_char(last_update AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI') "
+                             "FROM marketsharp.contacts WHERE id = ANY(%s)", [[first, second, spring, summer]]))
+    assert loaded == {first: "2026-11-01T05:30", second: "2026-11-01T05:30",  # ambiguous: read as the first
+                      spring: "2026-03-08T07:30", summer: "2026-07-04T16:00"}
