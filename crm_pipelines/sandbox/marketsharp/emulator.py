@@ -30,14 +30,6 @@ class MarketSharpEmulator(Emulator[MarketSharpConfig, MarketSharpData]):
         assert isinstance(table, SetTable)
         return render.truth(self.data, table, idx, float(self.config.invalid_char_rate))
 
-    def request_key(self, route: str, raw_type: str | None) -> str | None:
-        if raw_type is None:
-            return None
-        try:
-            return self.data.table_key(raw_type)
-        except ValueError:
-            return None
-
     def truth(self, object_type: str, modified_from: str | None = None, modified_to: str | None = None,
               archived: str = "false") -> dict[str, Any]:
         """Ids (as the API shows them) of records modified in [from, to) (UTC); archived = deleted."""
