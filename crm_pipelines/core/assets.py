@@ -6,25 +6,31 @@ What varies between sources is declared, not coded here:
 - partitions and fetch windows follow the entity's `partition_column` (the modified time by default, or
   e.g. a scheduled time when that is all the source filters on), and so does the reconciliation count;
 - deletions come from what a page reports (`Page.deleted_keys`, `Page.complete_scope`) or, for an entity that
-  `deletes_unseen`, from a complete read of the whole set (crm_pipelines.core.unseen).
+  `deletes_unseen`, from a complete read of the whole set (crm_pipelines.core.unseen);
+- an entity with companions (`EntitySpec.companions`: tables derived from its records by the same read)
+  becomes one multi-asset whose op loads them all, so the source is read once.
 """
 
 
 import datetime as dt
 import os
+from contextlib import ExitStack
 from functools import partial
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from dagster import (
     AssetExecutionContext,
+    AssetCheckResult,
     AssetKey,
+    AssetSpec,
     AssetsDefinition,
     BackfillPolicy,
     Config,
     DailyPartitionsDefinition,
     MaterializeResult,
     asset,
+    multi_asset,
 )
 import pandas as pd
 from pydantic import Field, field_validator
@@ -32,7 +38,9 @@ from pydantic import Field, field_validator
 from crm_pipelines.core.config_rules import at_least_one, between
 from crm_pipelines.core.checks import Reconciliation, Thresholds, check_results, check_specs
 from crm_pipelines.core import ddl
-from crm_pipelines.core.entity import SOURCE_UPDATED_AT, EntitySpec, FetchRequest, FetchWindow, Page, Processed
+from crm_pipelines.core.entity import (
+    SOURCE_UPDATED_AT, Companion, EntitySpec, FetchRequest, FetchWindow, Page, Processed,
+)
 from crm_pipelines.core.report import SyncReport
 from crm_pipelines.core.resource import SourceClient, fetch_ahead_pages
 from crm_pipelines.core.streaming import Prefetch, SerialWorker
@@ -72,6 +80,8 @@ def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefiniti
     _check_partition_column(spec)
     partitioned = spec.partitioned and partitions_def is not None
     reconciles = partitioned and spec.count is not None
+    if spec.companions:
+        return _build_with_companions(spec, partitions_def, thresholds, pool, partitioned, reconciles)
 
     @asset(
         key=key,
@@ -102,6 +112,46 @@ def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefiniti
     return _entity
 
 
+def _build_with_companions(spec: EntitySpec, partitions_def: DailyPartitionsDefinition | None,
+                           thresholds: Thresholds, pool: str, partitioned: bool, reconciles: bool) -> AssetsDefinition:
+    """One op for the entity and its companions: one read, one MaterializeResult per table."""
+    members = [spec, *(c.spec for c in spec.companions)]
+    keys = [AssetKey(member.asset_key) for member in members]
+    checks = [check for key, member in zip(keys, members)
+              for check in check_specs(key, thresholds, reconciles and member is spec)]
+
+    @multi_asset(
+        name=f"{spec.crm}__{spec.name}",
+        specs=[AssetSpec(key, group_name=spec.crm, kinds={spec.crm, "postgres"},
+                         description=member.description or None, tags={"crm": spec.crm},
+                         deps=[AssetKey(list(d)) for d in member.deps])
+               for key, member in zip(keys, members)],
+        partitions_def=partitions_def if partitioned else None,
+        backfill_policy=BackfillPolicy.single_run() if partitioned else None,
+        pool=pool,
+        required_resource_keys={spec.resource_key, "warehouse"},
+        check_specs=checks,
+        can_subset=False,
+    )
+    def _entities(context: AssetExecutionContext, config: EntityRunConfig):
+        window = _window(context, spec, config, partitioned)
+        exact = None if window.is_full else FetchWindow(window.start + spec.lookback, window.end)
+        client = getattr(context.resources, spec.resource_key)
+        reconcile = exact if reconciles and config.limit is None else None
+        reports, reconciliation = _sync(context, spec, client, context.resources.warehouse, window, config,
+                                        reconcile)
+        expects_records = window.is_full and config.limit is None
+        for key, member, report in zip(keys, members, reports):
+            own = member is spec
+            results = check_results(report, thresholds, expects_records and own, reconciliation if own else None,
+                                    reconciles and own)
+            yield MaterializeResult(asset_key=key, metadata=report.metadata(), check_results=[
+                AssetCheckResult(asset_key=key, check_name=r.check_name, passed=r.passed, severity=r.severity,
+                                 metadata=r.metadata) for r in results])
+
+    return _entities
+
+
 def _window(context: AssetExecutionContext, spec: EntitySpec, config: EntityRunConfig,
             partitioned: bool) -> FetchWindow:
     if config.full_refresh or not partitioned:
@@ -129,15 +179,27 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
     read (no window, no limit, no error) soft-deletes the rows it did not see (crm_pipelines.core.unseen).
     All of them pass the warehouse's mass-deletion guard.
     """
+    reports, reconciliation = _sync(context, spec, client, warehouse, window, config, reconcile)
+    return reports[0], reconciliation
+
+
+def _sync(context: AssetExecutionContext, spec: EntitySpec, client: SourceClient, warehouse: Any,
+          window: FetchWindow, config: EntityRunConfig, reconcile: FetchWindow | None,
+          ) -> tuple[list[SyncReport], Reconciliation | None]:
+    """sync_entity, plus the entity's companions: their reports follow the entity's own."""
     if not isinstance(client, SourceClient):
         raise TypeError(f"{spec.table}: resource {spec.resource_key!r} ({type(client).__name__}) has no "
                         "call_stats(); see crm_pipelines.core.resource")
     report = SyncReport(window=window)
+    companion_reports = [SyncReport(window=window) for _ in spec.companions]
     reconciliation = None
     quarantined_in_window: list[str] = []
     stats = client.call_stats()
     calls_before, retries_before = stats.api_calls, stats.retries
-    with warehouse.session(spec, context.run_id, dry_run=config.dry_run) as session:
+    with warehouse.session(spec, context.run_id, dry_run=config.dry_run) as session, ExitStack() as stack:
+        # Entered after the entity's session, so committed before it (see Companion).
+        companion_sessions = [stack.enter_context(warehouse.session(c.spec, context.run_id, dry_run=config.dry_run))
+                              for c in spec.companions]
         source = spec.fetch(client, FetchRequest(window, warehouse.read_keys))
         ahead = fetch_ahead_pages(client)
         # A limited run stops early: reading ahead would spend API calls on pages it never uses.
@@ -148,7 +210,7 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
             for pages in _batches(_limited(source, config.limit), config.batch_size):
                 records = [r for page in pages for r in page.records]
                 report.fetched += len(records)
-                prepared, quarantined = None, []
+                prepared, quarantined, derived = None, [], []
                 if records:
                     processed = spec.process(records)
                     valid, quarantined = split_valid(spec, processed)
@@ -156,16 +218,20 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
                     if reconcile is not None and quarantined:
                         quarantined_in_window += _quarantined_in(spec, processed, quarantined, reconcile)
                     prepared = session.prepare(valid)
+                    parents = processed.frame[spec.key[0]].dropna().tolist()
                     del valid, processed  # their `_raw` column holds the records
                     report.quarantined += len(quarantined)
                     report.keep_sample([q.as_dict() for q in quarantined])
+                    derived = [_derive(companion, companion_session, companion_report, records, parents)
+                               for companion, companion_session, companion_report
+                               in zip(spec.companions, companion_sessions, companion_reports)]
                 # The loader keeps only what each page proves, not its records: the raw records of the
                 # batch being loaded need not stay in memory beside the next batch's.
                 evidence = [_evidence(spec, page) for page in pages]
                 del records, pages
-                _count(context, spec, report, loader.wait())  # the previous batch's outcome
-                loader.start(partial(_apply, session, evidence, prepared, quarantined, config.limit is None))
-            _count(context, spec, report, loader.wait())
+                _count(context, spec, [report, *companion_reports], loader.wait())  # the previous batch's outcome
+                loader.start(partial(_apply, session, evidence, prepared, quarantined, config.limit is None, derived))
+            _count(context, spec, [report, *companion_reports], loader.wait())
         except BaseException:
             loader.drain()  # the connection must be idle before the session rolls back
             raise
@@ -177,14 +243,42 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
         if spec.deletes_unseen and window.is_full and config.limit is None:
             report.deleted += session.delete_unseen()
         report.row_count = session.row_count()
+        for companion_session, companion_report in zip(companion_sessions, companion_reports):
+            companion_report.row_count = companion_session.row_count()
         if reconcile is not None:
             reconciliation = Reconciliation(
                 source_count=spec.count(client, reconcile),
                 warehouse_count=session.count_window(reconcile.start, reconcile.end, quarantined_in_window))
+    # The read is the entity's: its companions made no calls of their own.
     report.api_calls = stats.api_calls - calls_before
     report.retries = stats.retries - retries_before
-    report.finish()
-    return report, reconciliation
+    for each in (report, *companion_reports):
+        each.finish()
+    return [report, *companion_reports], reconciliation
+
+
+class Derived(NamedTuple):
+    """One batch of a companion, ready for its session: rows, quarantine, and the scope they complete."""
+
+    session: Any
+    prepared: Any
+    quarantined: list[Any]
+    scope: str
+    parents: list[Any]
+    seen: list[tuple[Any, ...]]
+
+
+def _derive(companion: Companion, session: Any, report: SyncReport, records: list[dict[str, Any]],
+            parents: list[Any]) -> Derived:
+    processed = companion.spec.process(records)
+    valid, quarantined = split_valid(companion.spec, processed)
+    report.fetched += len(processed.frame)
+    report.with_issues += int(valid["_issues"].notna().sum())
+    report.quarantined += len(quarantined)
+    report.keep_sample([q.as_dict() for q in quarantined])
+    key = list(companion.spec.key)
+    seen = list(zip(*(valid[k].astype(object).tolist() for k in key))) if len(valid) else []
+    return Derived(session, session.prepare(valid), quarantined, companion.scope, parents, seen)
 
 
 def _check_partition_column(spec: EntitySpec) -> None:
@@ -229,8 +323,9 @@ def _evidence(spec: EntitySpec, page: Page) -> Evidence:
 
 
 def _apply(session: Any, evidence: list[Evidence], prepared: Any, quarantined: list[Any],
-           complete: bool) -> tuple[int, int, int]:
-    """One batch's database work, in the order a page's evidence must be applied: load, quarantine, delete."""
+           complete: bool, derived: list[Derived] = ()) -> list[tuple[int, int, int]]:
+    """One batch's database work, in the order a page's evidence must be applied: load, quarantine, delete;
+    then each companion's rows, which replace those of the batch's parents (only when the read is complete)."""
     created, updated = session.load_prepared(prepared) if prepared is not None else (0, 0)
     session.quarantine(quarantined)
     deleted = 0
@@ -239,16 +334,24 @@ def _apply(session: Any, evidence: list[Evidence], prepared: Any, quarantined: l
         if page.complete_scope is not None and complete:
             column, values, seen = page.complete_scope
             deleted += session.replace_scope(column, values, seen)
-    return created, updated, deleted
+    outcomes = [(created, updated, deleted)]
+    for batch in derived:
+        made, changed = batch.session.load_prepared(batch.prepared)
+        batch.session.quarantine(batch.quarantined)
+        gone = batch.session.replace_scope(batch.scope, batch.parents, batch.seen) if complete else 0
+        outcomes.append((made, changed, gone))
+    return outcomes
 
 
-def _count(context: AssetExecutionContext, spec: EntitySpec, report: SyncReport,
-           outcome: tuple[int, int, int] | None) -> None:
-    if outcome is None:
+def _count(context: AssetExecutionContext, spec: EntitySpec, reports: list[SyncReport],
+           outcomes: list[tuple[int, int, int]] | None) -> None:
+    if outcomes is None:
         return
-    report.created += outcome[0]
-    report.updated += outcome[1]
-    report.deleted += outcome[2]
+    for report, outcome in zip(reports, outcomes):
+        report.created += outcome[0]
+        report.updated += outcome[1]
+        report.deleted += outcome[2]
+    report = reports[0]
     context.log.info(f"{spec.table}: {report.fetched} fetched, {report.created} created, "
                      f"{report.updated} updated, {report.quarantined} quarantined")
 

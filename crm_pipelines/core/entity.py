@@ -108,6 +108,13 @@ class EntitySpec:
     # Columns the warehouse indexes besides the key, e.g. the column a page's `complete_scope` names (each
     # replacement then finds its scope's rows by index instead of scanning the table).
     indexes: Sequence[str] = ()
+    # Entities derived from this one's records by the same read (one multi-asset, one op).
+    companions: Sequence[Companion] = ()
+
+    @property
+    def asset_keys(self) -> list[list[str]]:
+        """Its own asset key, then its companions'."""
+        return [self.asset_key, *(c.spec.asset_key for c in self.companions)]
 
     @property
     def refreshed_hourly(self) -> bool:
@@ -120,3 +127,23 @@ class EntitySpec:
     @property
     def asset_key(self) -> list[str]:
         return [self.crm, self.name]
+
+
+@dataclass(frozen=True)
+class Companion:
+    """An entity filled from another entity's read: `spec.process` receives the parent's raw records (its
+    `fetch` is never called) and returns the companion's rows. `scope` is the companion's column holding the
+    parent's key: the rows a batch derives are the complete set of its parents' keys, so companion rows of
+    those parents that are no longer derived are soft-deleted (as `Page.complete_scope` does).
+
+    It is loaded in a transaction of its own, committed just before the parent's: a run killed between the
+    two commits leaves companion rows of a window whose parent rows the window's rerun loads again.
+    """
+
+    spec: EntitySpec
+    scope: str
+
+
+def derived_only(client: Any, request: FetchRequest) -> Iterator[Page]:
+    """The `fetch` of a companion spec: its rows come from its parent's read, never from a fetch of its own."""
+    raise TypeError("a companion entity is filled by its parent's read; it has no fetch of its own")
