@@ -125,6 +125,15 @@ class SalesProData(Dataset):
         if key in EXPORTS:
             self.write_export(key)
 
+    def check_properties(self, key: str, props: object) -> dict[str, str | None]:
+        """A "set" may write any text column other than the key (Athena's varchar columns, any export column)."""
+        allowed = ({c for c, kind in COLUMNS[key] if kind == "varchar"} if key in COLUMNS
+                   else set(EXPORT_COLUMNS[key])) - {KEYS[key]}
+        if not isinstance(props, dict) or set(props) - allowed or \
+                not all(v is None or isinstance(v, str) for v in props.values()):
+            raise ValueError(f"properties of {key}: text or null values for {sorted(allowed)}")
+        return dict(props)
+
     def keyless(self, name: str, pos: int) -> bool:
         """Whether this record reaches Athena without its key (customers only)."""
         if name != "customers":

@@ -1,10 +1,20 @@
 """SalesPro through Dagster into PostgreSQL against the sandbox's Athena stand-in (boto3 over real HTTP)
-and its CSV exports: every table equals the emulator's records exactly."""
+and its CSV exports: every table equals the emulator's records exactly, whatever the paging and faults."""
 
 from __future__ import annotations
 
-from crm_pipelines_tests.sources.salespro.conftest import quarantined, stored, sync
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from crm_pipelines_tests.sources.salespro.conftest import (
+    DAY, emulated_client, failure_text, quarantined, stored, sync,
+)
 from crm_pipelines_tests.support import assert_same_keys
+
+ATHENA_TABLES = ("customers", "estimates", "credit_applications", "lead_results")
 
 
 def test_a_partition_holds_exactly_the_estimates_of_its_window(control, emulated, warehouse, db):
@@ -13,3 +23,184 @@ def test_a_partition_holds_exactly_the_estimates_of_its_window(control, emulated
     assert truth["count"] > 150
     assert_same_keys(stored(db, "estimates"), truth["ids"], "salespro.estimates")
     assert meta["estimates"]["api_calls"] == sum(control.operations().values())
+    # An hourly run reads only its window: one query (the window holds fewer rows than rows_per_query).
+    assert control.operations()["StartQueryExecution"] == 1
+
+
+@pytest.mark.parametrize("table", ATHENA_TABLES)
+def test_a_full_refresh_reads_every_table_exactly(control, emulated, warehouse, db, table):
+    _, meta = sync(emulated, warehouse, table, config={"full_refresh": True})
+    truth = control.in_window(table)
+    assert_same_keys(stored(db, table), truth["ids"], f"salespro.{table}")
+    # Only records without a key are quarantined (customers without customer_id).
+    assert len(quarantined(db, table)) == truth["keyless"] == meta[table]["records_quarantined"]
+    assert control.operations()["StartQueryExecution"] == 1
+    issues = db.execute(f"SELECT count(*) FROM salespro.{table} WHERE _issues IS NOT NULL").fetchone()[0]
+    assert issues == 0
+
+
+def test_customers_without_a_key_are_quarantined_not_dropped(control, emulated, warehouse, db):
+    control.reset(missing_key_rate=0.05)
+    sync(emulated, warehouse, "customers", config={"full_refresh": True})
+    truth = control.in_window("customers")
+    rows = db.execute("SELECT source_id, reasons, raw FROM salespro._quarantine WHERE entity = 'customers'").fetchall()
+    assert len(rows) == truth["keyless"] > 10
+    assert all(source_id is None and raw["customer_id"] is None and "id" in json.dumps(reasons)
+               for source_id, reasons, raw in rows)
+
+
+def test_strings_are_typed_by_the_schema(control, emulated, warehouse, db):
+    sync(emulated, warehouse, "estimates", config={"full_refresh": True})
+    rows = db.execute("SELECT id, is_sale, has_credit_app, sale_amount, down_payment, street_address, "
+                      "document_count, updated_at, _raw FROM salespro.estimates").fetchall()
+    falses = nulls = 0
+    for eid, is_sale, has_app, sale, down, street, docs, updated, raw in rows:
+        truth = control.truth_record("estimates", eid)
+        # "false" is False (the legacy system's bool("false") stored True).
+        assert raw["is_sale"] in ("true", "false") and is_sale is (raw["is_sale"] == "true")
+        assert has_app is truth["has_credit_app"]
+        falses += raw["is_sale"] == "false"
+        # "$12,500.00" is 12500.00; NULL (a missing VarCharValue) stays null.
+        assert sale == (None if truth["sale_amount"] is None else Decimal(truth["sale_amount"].strip("$").replace(",", "")))
+        assert down == (None if truth["down_payment"] is None else Decimal(truth["down_payment"].strip("$").replace(",", "")))
+        assert street == truth["street_address"] and raw["street_address"] == truth["street_address"]
+        nulls += street is None
+        assert docs == truth["document_count"]
+        # Athena's zone-less timestamps are UTC.
+        assert updated == dt.datetime.fromisoformat(truth["updated_at"]).replace(tzinfo=dt.timezone.utc) \
+            if isinstance(truth["updated_at"], str) else updated == truth["updated_at"].replace(tzinfo=dt.timezone.utc)
+    assert falses > 100 and nulls > 10
+
+
+def test_lead_results_and_their_line_items_come_from_one_read(control, emulated, warehouse, db):
+    _, meta = sync(emulated, warehouse, "lead_results", config={"full_refresh": True})
+    assert control.operations()["StartQueryExecution"] == 1
+    truth = control.in_window("lead_results")
+    assert_same_keys(stored(db, "lead_results"), truth["ids"], "salespro.lead_results")
+    expected_items = []
+    for rid, result, both, total, last_price, job_size, original in db.execute(
+            "SELECT id, appointment_result, both_homeowners_present, total_job_amount, last_price_offered, "
+            "job_size, lead_results FROM salespro.lead_results").fetchall():
+        pairs = {p["title"]: p["value"] for p in json.loads(control.truth_record("lead_results", rid)["lead_results"])}
+        assert original == json.loads(control.truth_record("lead_results", rid)["lead_results"])  # kept as received
+        assert result == pairs["Appointment Result"]
+        assert both is (pairs["Both Homeowners Present"] == "Yes")
+        assert total == Decimal(pairs["Total Job Amount"].strip("$").replace(",", ""))
+        assert last_price == Decimal(pairs["Last Price Offered"].strip("$").replace(",", ""))
+        assert job_size == int(pairs["Job Size"])
+        expected_items += [(rid, n, pairs[f"Job Type {n}"], Decimal(pairs[f"Job Type {n} Amount"][1:].replace(",", "")))
+                           for n in range(1, 7) if f"Job Type {n}" in pairs]
+    items = db.execute("SELECT estimate_id, job_type_number, job_type, amount FROM salespro.lead_result_line_items "
+                       "WHERE _deleted_at IS NULL").fetchall()
+    assert sorted(items) == sorted(expected_items) and len(items) > len(truth["ids"])
+    assert meta["lead_result_line_items"]["records_created"] == len(items)
+    assert meta["lead_result_line_items"]["dagster/row_count"] == len(items)
+    assert meta["lead_results"]["records_fetched"] == len(truth["ids"])
+
+
+def test_a_line_item_removed_from_a_re_read_result_is_soft_deleted(control, emulated, warehouse, db):
+    sync(emulated, warehouse, "lead_results", config={"full_refresh": True})
+    rid = db.execute("SELECT estimate_id FROM salespro.lead_result_line_items GROUP BY estimate_id "
+                     "HAVING count(*) >= 2 LIMIT 1").fetchone()[0]
+    kept = [{"title": "Appointment Result", "value": "Sold"}, {"title": "Job Type 1", "value": "Roofing"},
+            {"title": "Job Type 1 Amount", "value": "$9,000.00"}]
+    control.mutate(object_type="lead_results", ids=[rid], action="set", properties={"lead_results": json.dumps(kept)},
+                   modified_at="2026-12-01T23:59:59Z")  # newer than any generated time
+    sync(emulated, warehouse, "lead_results", day=dt.date(2026, 12, 1))
+    live = db.execute("SELECT job_type_number, job_type, amount FROM salespro.lead_result_line_items "
+                      "WHERE estimate_id = %s AND _deleted_at IS NULL", [rid]).fetchall()
+    assert live == [(1, "Roofing", Decimal("9000.00"))]
+    assert db.execute("SELECT count(*) FROM salespro.lead_result_line_items WHERE estimate_id = %s "
+                      "AND _deleted_at IS NOT NULL", [rid]).fetchone()[0] >= 1
+
+
+def test_a_malformed_result_list_loads_with_issues(control, emulated, warehouse, db):
+    rid = control.in_partition("lead_results")["ids"][0]
+    control.mutate(object_type="lead_results", ids=[rid], action="set", properties={"lead_results": "[{not json"},
+                   modified_at="2026-11-28T10:00:00Z")
+    sync(emulated, warehouse, "lead_results")
+    issues, result = db.execute("SELECT _issues, appointment_result FROM salespro.lead_results WHERE id = %s",
+                                [rid]).fetchone()
+    assert result is None and "lead_results" in issues
+
+
+def test_pages_and_queries_split_inside_a_burst_of_one_timestamp_lose_nothing(control, sandbox, exports_dir,
+                                                                                 warehouse, db):
+    # 600 estimates share one updated_at; 250 rows a query, 70 rows a page: query and page boundaries both
+    # fall inside the burst, so only the (updated_at, estimate_id) keyset can carry on without loss.
+    control.reset(same_timestamp_burst=600)
+    client = emulated_client(sandbox, exports_dir, rows_per_query=250, page_size=70)
+    sync(client, warehouse, "estimates", config={"full_refresh": True})
+    assert_same_keys(stored(db, "estimates"), control.in_window("estimates")["ids"], "salespro.estimates")
+    ops = control.operations()
+    assert ops["StartQueryExecution"] == 1500 // 250 + 1
+    assert ops["GetQueryResults"] >= 1500 // 70
+
+
+def test_rows_on_a_partition_edge_belong_to_the_later_day(control, emulated, warehouse, db):
+    ids = control.in_window("estimates")["ids"]
+    midnight = dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+    control.mutate(object_type="estimates", ids=ids[:5], action="touch", modified_at=midnight.isoformat())
+    control.mutate(object_type="estimates", ids=ids[5:10], action="touch",
+                   modified_at=(midnight - dt.timedelta(milliseconds=1)).isoformat())
+    sync(emulated, warehouse, "estimates")
+    loaded = set(stored(db, "estimates"))
+    assert not loaded & set(ids[:5]) and set(ids[5:10]) <= loaded
+    assert_same_keys(loaded, control.in_partition("estimates")["ids"], "salespro.estimates")
+    sync(emulated, warehouse, "estimates", day=DAY + dt.timedelta(days=1))
+    assert set(ids[:10]) <= set(stored(db, "estimates"))
+
+
+def test_throttling_and_5xx_are_retried_past_botocores_three_attempts(control, emulated, warehouse, db):
+    control.faults({"route": "GetQueryResults", "status": 429, "times": 4},
+                   {"route": "StartQueryExecution", "status": 429, "policy": "TooManyRequestsException", "times": 2},
+                   {"route": "GetQueryExecution", "status": 500, "times": 2},
+                   {"route": "GetQueryResults", "status": 503, "times": 1, "after": 5})
+    _, meta = sync(emulated, warehouse, "estimates", config={"full_refresh": True})
+    rules = control.http.get("/faults").json()["rules"]
+    assert all(rule["fired"] == (rule["times"]) for rule in rules), rules
+    assert meta["estimates"]["retries"] == 9
+    assert_same_keys(stored(db, "estimates"), control.in_window("estimates")["ids"], "salespro.estimates")
+
+
+def test_throttling_past_every_attempt_fails_the_run(control, sandbox, exports_dir, warehouse, db):
+    control.faults({"route": "GetQueryResults", "status": 429})
+    result, _ = sync(emulated_client(sandbox, exports_dir, max_attempts=3), warehouse, "estimates",
+                     raise_on_error=False)
+    assert not result.success and "ThrottlingException" in failure_text(result)
+    assert control.operations(status=429)["GetQueryResults"] == 3
+    assert db.execute("SELECT to_regclass('salespro.estimates') IS NULL OR "
+                      "(SELECT count(*) = 0 FROM salespro.estimates)").fetchone()[0]
+
+
+def test_a_retryable_failed_query_is_run_again(control, emulated, warehouse, db):
+    control.reset(query_faults=[{"table": "estimate", "retryable": True, "times": 2}])
+    _, meta = sync(emulated, warehouse, "estimates")
+    assert control.operations()["StartQueryExecution"] == 3
+    assert meta["estimates"]["retries"] == 2
+    assert_same_keys(stored(db, "estimates"), control.in_partition("estimates")["ids"], "salespro.estimates")
+
+
+def test_a_failed_query_that_is_not_retryable_fails_with_athenas_reason(control, emulated, warehouse, db):
+    control.reset(query_faults=[{"table": "estimate", "retryable": False,
+                                 "message": "HIVE_BAD_DATA: Error parsing field value '12,5' for field 3"}])
+    result, _ = sync(emulated, warehouse, "estimates", raise_on_error=False)
+    assert not result.success
+    assert "HIVE_BAD_DATA: Error parsing field value '12,5' for field 3" in failure_text(result)
+    assert control.operations()["StartQueryExecution"] == 1
+
+
+def test_a_query_past_the_limit_is_stopped(control, sandbox, exports_dir, warehouse, db):
+    control.reset(query_faults=[{"table": "estimate", "state": "SLOW", "running_s": 60}])
+    result, _ = sync(emulated_client(sandbox, exports_dir, query_timeout_s=0.4), warehouse, "estimates",
+                     raise_on_error=False)
+    assert not result.success and "query_timeout_s=0.4" in failure_text(result)
+    assert control.operations()["StopQueryExecution"] == 1
+    assert any(e["route"] == "GetQueryExecution" for e in control.stats()["log"])
+
+
+def test_a_slow_query_within_the_limit_is_polled_to_the_end(control, emulated, warehouse, db):
+    control.reset(query_running_s=0.3)
+    sync(emulated, warehouse, "estimates")
+    assert control.operations()["GetQueryExecution"] >= 3  # QUEUED, RUNNING ..., SUCCEEDED
+    assert_same_keys(stored(db, "estimates"), control.in_partition("estimates")["ids"], "salespro.estimates")
