@@ -77,10 +77,11 @@ def main() -> None:
         for source in sources:
             resources = {key: {"config": dict(config)} for key, config in source.sandbox.resource_config.items()}
             for partitioned, entities in runs_in_dependency_order(list(source.entities)):
-                keys = [f"{source.crm}/{e.name}" for e in entities]
+                # An entity with companions is one op materializing them all: select every key, configure the op.
+                keys = ["/".join(key) for e in entities for key in e.asset_keys]
+                ops = [f"{source.crm}__{e.name}" for e in entities]
                 if partitioned:  # a full refresh (a partition key is still required; any will do)
-                    config = {"ops": {key.replace("/", "__"): {"config": {"full_refresh": True}} for key in keys},
-                              "resources": resources}
+                    config = {"ops": {op: {"config": {"full_refresh": True}} for op in ops}, "resources": resources}
                     materialize(env, keys, config, today)
                 else:
                     materialize(env, keys, {"resources": resources}, None)
