@@ -43,6 +43,7 @@ bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/dlt_comparison.py --contacts 200000
 	$(PY) benchmarks/arrivy_full_read.py --tasks 15000
 	$(PY) benchmarks/leadconduit_full_read.py --events 200000
+	$(PY) benchmarks/salespro_full_read.py --rows 100000
 
 clean:
 	rm -rf $(VENV) .crm_pipelines

@@ -151,15 +151,16 @@ def test_rows_on_a_partition_edge_belong_to_the_later_day(control, emulated, war
     assert set(ids[:10]) <= set(stored(db, "estimates"))
 
 
-def test_throttling_and_5xx_are_retried_past_botocores_three_attempts(control, emulated, warehouse, db):
+def test_throttling_5xx_and_dropped_connections_are_retried_past_botocores_three_attempts(control, emulated, warehouse, db):
     control.faults({"route": "GetQueryResults", "status": 429, "times": 4},
                    {"route": "StartQueryExecution", "status": 429, "policy": "TooManyRequestsException", "times": 2},
                    {"route": "GetQueryExecution", "status": 500, "times": 2},
-                   {"route": "GetQueryResults", "status": 503, "times": 1, "after": 5})
+                   {"route": "GetQueryResults", "status": 503, "times": 1, "after": 5},
+                   {"route": "GetQueryResults", "drop": True, "times": 1, "after": 7})
     _, meta = sync(emulated, warehouse, "estimates", config={"full_refresh": True})
     rules = control.http.get("/faults").json()["rules"]
     assert all(rule["fired"] == (rule["times"]) for rule in rules), rules
-    assert meta["estimates"]["retries"] == 9
+    assert meta["estimates"]["retries"] == 10
     assert_same_keys(stored(db, "estimates"), control.in_window("estimates")["ids"], "salespro.estimates")
 
 
