@@ -19,7 +19,7 @@ DAY = dt.date(2026, 11, 28)
 LOOKBACK = dt.timedelta(minutes=15)
 SETTINGS = {"access_key_id": ACCESS_KEY_ID, "modified_start": "2026-11-25T00:00:00Z",
             "modified_end": "2026-12-02T00:00:00Z", "query_running_s": 0.0, "same_timestamp_burst": 0,
-            "counts": {"customers": 700, "estimates": 1500, "credit_applications": 60, "lead_results": 400,
+            "counts": {"customers": 400, "estimates": 1100, "credit_applications": 40, "lead_results": 300,
                        "offices": 12, "users": 80},
             "missing_key_rate": 0.01, "null_rate": 0.1, "truncated_export": "", "query_faults": []}
 
