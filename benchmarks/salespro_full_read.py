@@ -27,6 +27,7 @@ from crm_pipelines.sources.salespro.resource import SalesProResource
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--prefetch-pages", type=int, default=2)
     args = parser.parse_args()
 
     exports = tempfile.mkdtemp(prefix="salespro_exports_")
@@ -35,7 +36,8 @@ def main() -> None:
     asset = SOURCE.entity_assets(history_partitions())["estimates"]
     with scratch_database("salespro") as url, running_sandbox(sandbox_args) as (sandbox_url, proc):
         client = SalesProResource(endpoint_url=f"{sandbox_url}/salespro/", aws_access_key_id=SANDBOX_ACCESS_KEY_ID,
-                                  aws_secret_access_key=SANDBOX_SECRET, exports_dir=exports)
+                                  aws_secret_access_key=SANDBOX_SECRET, exports_dir=exports,
+                                  prefetch_pages=args.prefetch_pages)
         with CpuMeter(url, proc.pid) as meter:
             started = time.perf_counter()
             result = materialize([asset], resources={"salespro": client, "warehouse": Warehouse(url=url)},

@@ -38,7 +38,7 @@ class Execution:
     reason: str | None = None
     error: dict[str, Any] | None = None
     columns: list[tuple[str, str]] = field(default_factory=list)
-    rows: list[tuple[str | None, ...]] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)  # each row's GetQueryResults entry, as JSON text
     completed: float | None = None
     pending_failure: dict[str, Any] | None = None
 
@@ -136,13 +136,19 @@ class QueryEngine:
         return execution
 
     def _run(self, execution: Execution) -> None:
+        """Run the query; keep each result row as the JSON text of its GetQueryResults entry, rendered by
+        DuckDB itself (a row's cells as text, NULL as a cell without VarCharValue)."""
         with self._lock:
             con = self._database()
             relation = con.sql(execution.query)
             names, types = relation.columns, [str(t) for t in relation.types]
-            rendered = ", ".join(_RENDER.get(t, "CAST({c} AS VARCHAR)").format(c=f'"{n}"') for n, t in zip(names, types))
-            cursor = con.execute(f"SELECT {rendered} FROM ({execution.query}) AS q")
-            execution.rows = cursor.fetchall()
+            cells = []
+            for n, t in zip(names, types):
+                text = _RENDER.get(t, "CAST({c} AS VARCHAR)").format(c=f'q."{n}"')
+                cells.append(f"""CASE WHEN {text} IS NULL THEN '{{}}' ELSE '{{"VarCharValue":' || to_json({text}) || '}}' END""")
+            row = """'{"Data":[' || """ + " || ',' || ".join(cells) + " || ']}'"
+            cursor = con.execute(f"SELECT {row} FROM ({execution.query}) AS q")
+            execution.rows = [r[0] for r in cursor.fetchall()]
             execution.columns = [(n, _ATHENA_TYPE.get(t, "varchar")) for n, t in zip(names, types)]
 
     def _fail(self, execution: Execution, message: str, retryable: bool) -> None:

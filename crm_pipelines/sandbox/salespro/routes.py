@@ -26,6 +26,14 @@ def _amz(status: int, body: Any, headers: dict[str, str]) -> Response:
     return Response(orjson.dumps(body), status_code=status, headers=headers, media_type=JSON_11)
 
 
+class RenderedPage:
+    """A GetQueryResults answer already encoded (its rows were rendered to JSON by DuckDB)."""
+
+    def __init__(self, body: bytes, rows: int) -> None:
+        self.body = body
+        self.rows = rows
+
+
 class AthenaError(ApiError):
     def __init__(self, status: int, error_type: str, message: str) -> None:
         super().__init__(status, message)
@@ -61,6 +69,8 @@ class AthenaDialect(Dialect):
             raise AthenaError(400, "SerializationException", "Start of structure or map found where not expected")
 
     def render(self, status, payload, headers):
+        if isinstance(payload, RenderedPage):
+            return Response(payload.body, status_code=status, headers=headers, media_type=JSON_11)
         return _amz(status, payload, headers)
 
     def error_response(self, err, headers):
@@ -68,9 +78,7 @@ class AthenaDialect(Dialect):
         return _amz(err.status, {"__type": kind, "message": err.message}, headers)
 
     def results_count(self, payload):
-        if isinstance(payload, dict) and "ResultSet" in payload:
-            return len(payload["ResultSet"]["Rows"])
-        return None
+        return payload.rows if isinstance(payload, RenderedPage) else None
 
 
 def _required(body: dict, name: str) -> Any:
@@ -124,18 +132,20 @@ def get_results(emu: SalesProEmulator, req: ApiRequest) -> tuple[int, Any]:
     if not 1 <= limit <= MAX_RESULTS:
         raise AthenaError(400, "InvalidRequestException", f"MaxResults must be between 1 and {MAX_RESULTS}")
     offset = _offset(body.get("NextToken"), execution.id)
-    rows: list[dict[str, Any]] = []
+    rows: list[str] = []
     if offset == 0:  # the header row comes first and takes one of the page's rows
-        rows.append({"Data": [{"VarCharValue": name} for name, _ in execution.columns]})
+        rows.append(orjson.dumps({"Data": [{"VarCharValue": name} for name, _ in execution.columns]}).decode())
     end = min(len(execution.rows), offset + limit - len(rows))
-    rows += [{"Data": [{} if v is None else {"VarCharValue": v} for v in row]} for row in execution.rows[offset:end]]
-    payload: dict[str, Any] = {"UpdateCount": 0, "ResultSet": {"Rows": rows, "ResultSetMetadata": {"ColumnInfo": [
+    rows += execution.rows[offset:end]
+    metadata = orjson.dumps({"ColumnInfo": [
         {"CatalogName": "hive", "SchemaName": "", "TableName": "", "Name": name, "Label": name, "Type": kind,
          "Precision": 2147483647 if kind == "varchar" else 0, "Scale": 0, "Nullable": "UNKNOWN",
-         "CaseSensitive": kind == "varchar"} for name, kind in execution.columns]}}}
+         "CaseSensitive": kind == "varchar"} for name, kind in execution.columns]}).decode()
+    token = ""
     if end < len(execution.rows):
-        payload["NextToken"] = base64.urlsafe_b64encode(f"{execution.id}:{end}".encode()).decode()
-    return 200, payload
+        token = ',"NextToken":' + orjson.dumps(base64.urlsafe_b64encode(f"{execution.id}:{end}".encode()).decode()).decode()
+    text = f'{{"UpdateCount":0,"ResultSet":{{"Rows":[{",".join(rows)}],"ResultSetMetadata":{metadata}}}{token}}}'
+    return 200, RenderedPage(text.encode(), len(rows))
 
 
 def stop_query(emu: SalesProEmulator, req: ApiRequest) -> tuple[int, Any]:
