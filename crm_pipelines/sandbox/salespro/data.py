@@ -213,19 +213,29 @@ class SalesProData(Dataset):
                 "updated_at": athena_time(modified)}
 
     def result_pairs(self, rng: random.Random) -> list[dict[str, str]]:
-        """The result form as SalesPro stores it: a list of {title, value}, values always text."""
+        """The result form as SalesPro stores it: a list of {title, value}, values always text. Titles come
+        with the variants real forms have (a trailing "?" or space, a double-encoded "&")."""
         result = rng.choice(RESULTS)
-        pairs = [("Appointment Result", result),
-                 ("Result Reason - Demo Not Sold", rng.choice(("Price", "Timing", "Spouse"))
+        bucket = rng.choice(("[HRE] ", "[CC] ", ""))
+        pairs = [(rng.choice(("Appointment Result", "Appointment Result ", "Result")), bucket + result),
+                 ("Result Reason - Demo Not Sold (objection)", rng.choice(("Price", "Timing", "Spouse"))
                   if result == "Demo Not Sold" else ""),
-                 ("Result Reason - No Demo", "Not home" if result == "No Demo" else ""),
-                 ("Both Homeowners Present", rng.choice(("Yes", "No"))),
-                 ("Job Size", str(rng.randrange(1, 40))),
+                 ("Result Reason - No Demo (REQUIRES SALES MANGER APPROVAL)", "Not home" if result == "No Demo" else ""),
+                 (rng.choice(("Both Homeowners Present?", "Both Homeowners Present")), rng.choice(("Yes", "No"))),
+                 ("Sales Manager Present", rng.choice(("Yes", "No", ""))),
+                 ("Job Size", money(rng, 100, 2000)),
                  ("Last Price Offered", money(rng, 100, 2000)),
+                 ("Last PAYMENT offered", rng.choice(("", money(rng, 4, 40)))),
                  ("Customer's Final Price Commitment", rng.choice(("", money(rng, 100, 2000)))),
                  ("Deposit Type", rng.choice(("Check", "Card", "Financing", ""))),
-                 ("Financing", rng.choice(("Yes", "No"))),
-                 ("Notes", rng.choice(("", "Wants a call after 5pm", "Roof <leak> & gutters, \"urgent\"")))]
+                 ("Financing", rng.choice(("Yes", "No", "GreenSky"))),
+                 (rng.choice(("Additional Services Demoed & Priced", "Additional Services Demoed \\u0026 Priced")),
+                  rng.choice(("Gutters", ""))),
+                 ("Did you complete your ST-8 Form Before leaving house?", rng.choice(("Yes", "No"))),
+                 ("Color Selection (Default Color in Parentheses) Drip Edge Color (White), Fascia Color (White)",
+                  rng.choice(("White", "Black trim"))),
+                 ("Notes", rng.choice(("", "Wants a call after 5pm", "Roof <leak> & gutters, \"urgent\""))),
+                 ("Favorite Color", "blue")]  # a title no column takes: kept in the list only
         total = 0
         for n in range(1, rng.randrange(1, 7) + 1):
             amount = rng.randrange(40, 800) * 25

@@ -9,19 +9,35 @@ from typing import Any
 
 import orjson
 
-from crm_pipelines.sources.salespro.tables import LEAD_RESULT_COLUMNS, LINE_ITEMS
+from crm_pipelines.sources.salespro.tables import LEAD_RESULT_COLUMNS, LINE_ITEMS, STATUS_BUCKET
 
-_BY_SNAKE = {}
-_JOB = re.compile(r"^job_type_([1-9][0-9]*)(_amount)?$")
+_BUCKET = re.compile(r"^\s*(\[[A-Za-z]+\])")
 
 
 def snake(title: str) -> str:
-    """"Customer's Final Price Commitment" -> "customers_final_price_commitment"."""
-    return re.sub(r"[^a-z0-9]+", "_", title.lower().replace("'", "").replace("’", "")).strip("_")
+    """"Customer's Final Price Commitment" -> "customers_final_price_commitment"; "Both Homeowners Present?"
+    and "Both Homeowners Present " -> "both_homeowners_present"; a "\\u0026" left by double encoding is "&"."""
+    text = title.replace("\\u0026", "&").lower().replace("'", "").replace("\u2019", "")
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
-for _title, _column, _kind in LEAD_RESULT_COLUMNS:
-    _BY_SNAKE[snake(_title)] = _column
+_EXACT: dict[str, str] = {}
+_PREFIX: list[tuple[str, str]] = []
+for _column, _kind, _titles in LEAD_RESULT_COLUMNS:
+    for _title in _titles:
+        if _title.endswith("*"):
+            _PREFIX.append((snake(_title[:-1]), _column))
+        else:
+            _EXACT[snake(_title)] = _column
+COLUMNS = [column for column, _, _ in LEAD_RESULT_COLUMNS]
+
+
+def column_of(title: str) -> str | None:
+    """The typed column a title fills, if any."""
+    key = snake(title)
+    if key in _EXACT:
+        return _EXACT[key]
+    return next((column for prefix, column in _PREFIX if key.startswith(prefix)), None)
 
 
 def pairs(text: Any) -> dict[str, Any] | None:
@@ -48,9 +64,14 @@ def row(record: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {"id": record.get("estimate_id"), "company_id": record.get("company_id"),
                               "lead_results": record.get("lead_results"), "created_at": record.get("created_at"),
                               "updated_at": record.get("updated_at")}
-    found = pairs(record.get("lead_results")) or {}
-    for title, column in _BY_SNAKE.items():
-        values[column] = found.get(title)
+    values.update(dict.fromkeys(COLUMNS))
+    for title, value in (pairs(record.get("lead_results")) or {}).items():
+        column = _EXACT.get(title) or column_of(title)
+        if column is not None:
+            values[column] = value
+    result = values["appointment_result"]
+    bucket = _BUCKET.match(result) if isinstance(result, str) else None
+    values[STATUS_BUCKET] = bucket.group(1) if bucket else None
     return values
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from crm_pipelines.core import columns as c
 from crm_pipelines.core.columns import Bool, EntitySchema, Int, Object, Text, Timestamp
-from crm_pipelines.sources.salespro.tables import LEAD_RESULT_COLUMNS, TABLES
+from crm_pipelines.sources.salespro.tables import LEAD_RESULT_COLUMNS, STATUS_BUCKET, TABLES
 
 _ANNOTATION = {"text": Text, "int": Int, "bool": Bool, "datetime": Timestamp, "email": Text, "phone": Text,
                "money": Object, "json": Object}
@@ -34,7 +34,7 @@ def build(name: str, columns: list[tuple[str, str]], key: tuple[str, ...] = ("id
 SCHEMAS: dict[str, type[EntitySchema]] = {t.name: build(t.name, list(t.columns)) for t in TABLES}
 SCHEMAS["lead_results"] = build("lead_results", [
     ("company_id", "text"), ("lead_results", "json"), ("created_at", "datetime"), ("updated_at", "datetime"),
-    *((column, kind) for _, column, kind in LEAD_RESULT_COLUMNS)])
+    *((column, kind) for column, kind, _ in LEAD_RESULT_COLUMNS), (STATUS_BUCKET, "text")])
 SCHEMAS["lead_result_line_items"] = build(
     "lead_result_line_items", [("job_type", "text"), ("amount", "money"), ("updated_at", "datetime")],
     key=("estimate_id", "job_type_number"), key_kinds={"job_type_number": "int"})

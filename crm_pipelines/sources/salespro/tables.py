@@ -55,20 +55,63 @@ TABLES: tuple[TableDef, ...] = (
 
 BY_NAME = {t.name: t for t in TABLES}
 
-# lead_results: estimate_id keyed; the `lead_results` JSON list of {title, value} is typed by title into
-# these columns (title -> column, kind); every other title stays in the `lead_results` column only.
+# lead_results: estimate_id keyed; the `lead_results` JSON list of {title, value} is typed by title into these
+# columns: (column, kind, titles). Titles match in snake_case (lead_results.snake: case, punctuation, a
+# trailing "?", "-" or space and "\u0026" escapes do not matter); a title ending in "*" matches by prefix.
+# The legacy system's columns and the titles it mapped (several titles may fill one column); every other
+# title stays in the `lead_results` column only.
 LEAD_RESULTS_TABLE = "lead_results"
-LEAD_RESULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("Appointment Result", "appointment_result", "text"),
-    ("Result Reason - Demo Not Sold", "result_reason_demo_not_sold", "text"),
-    ("Result Reason - No Demo", "result_reason_no_demo", "text"),
-    ("Both Homeowners Present", "both_homeowners_present", "bool"),
-    ("Job Size", "job_size", "int"),
-    ("Total Job Amount", "total_job_amount", "money"),
-    ("Last Price Offered", "last_price_offered", "money"),
-    ("Customer's Final Price Commitment", "customers_final_price_commitment", "money"),
-    ("Deposit Type", "deposit_type", "text"),
-    ("Financing", "financing", "bool"),
-    ("Notes", "notes", "text"),
+LEAD_RESULT_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("appointment_result", "text", ("Appointment Result", "Result")),
+    ("result_reason_demo_not_sold", "text", ("Result Reason - Demo Not Sold (objection)",
+                                             "Result Reason - Demo Not Sold")),
+    ("result_reason_no_demo", "text", ("Result Reason - No Demo (REQUIRES SALES MANGER APPROVAL)",
+                                       "Result Reason - No Demo")),
+    ("both_homeowners_present", "bool", ("Both Homeowners Present?",)),
+    ("sales_manager_present", "bool", ("Sales Manager Present",)),
+    ("job_size", "money", ("Job Size",)),
+    ("total_job_amount", "money", ("Total Job Amount",)),
+    ("one_year_price", "money", ("One Year Price",)),
+    ("last_price_offered", "money", ("Last Price Offered",)),
+    ("last_payment_offered", "money", ("Last PAYMENT offered",)),
+    ("no_brainer_commitment", "money", ("Customer No Brainer Payment Commitment ($0.00 if you did not get "
+                                        "commitment)",)),
+    ("customers_final_price_commitment", "money", ("Customer's Final Price Commitment",)),
+    ("deposit_type", "text", ("Deposit Type",)),
+    ("deposit_amount", "money", ("Deposit Amount",)),
+    ("balance_type", "text", ("Balance Type", "Balance Form Of Payment")),
+    ("balance_amount", "money", ("Balance Amount",)),
+    ("preferred_payment", "text", ("Preferred Payment",)),
+    ("financing", "text", ("Financing",)),
+    ("financing_approved", "bool", ("Financing Approved",)),
+    ("loan_docs_signed", "bool", ("Loan Docs Signed",)),
+    ("job_type", "text", ("Job Type",)),
+    ("services", "text", ("Services",)),
+    ("requested_start_month", "text", ("Requested Start Month (If Any)",)),
+    ("deadline", "text", ("Deadline (If Any)",)),
+    ("timing", "text", ("Timing",)),
+    ("scheduling_notes", "text", ("Scheduling Notes",)),
+    ("upload_estimate_sheet_company_cam", "bool", ("Did you Upload Estimate Sheet to Company Cam",)),
+    ("st8_completed", "bool", ("Did you complete your ST-8 Form Before leaving house?",
+                               "Did the homeowner complete the ST-8 Form before leaving house?")),
+    ("did_use_company_cam", "bool", ("Did you use company cam",)),
+    ("client_most_likely_to_add_on", "text", ("Client most likely to add on:",)),
+    ("warm_up_topic", "text", ("Warm Up Topic",)),
+    ("urgency_time_frame", "text", ("Urgency Time Frame",)),
+    ("additional_services_demoed_priced", "text", ("Additional Services Demoed & Priced",)),
+    ("describe_rapport_hot_button", "text", ("Describe Rapport & Hot Button",)),
+    ("company_story_pain_point", "text", ("Company Story - what is customer's pain point",)),
+    ("call_to_action", "text", ("Call To Action - what is the urgency & main consequence",)),
+    ("price_conditioning_response", "text", ("Price Conditioning Response (Where do they want to fall & why)",)),
+    ("notes", "text", ("Notes",)),
+    ("closing_notes", "text", ("Closing Notes (how could you have booked this job)",)),
+    ("notes_for_install_team", "text", ("Notes for Install Team", "Project Notes")),
+    ("details_discussed_for_install", "text", ("Details Discussed With Homeowner That Installation Needs To Know",)),
+    ("measurement_tool", "text", ("Measurement Tool(s) Used",)),
+    ("dumpster_preference", "text", ("Dumpster Preference",)),
+    ("color_selection", "text", ("Color Selection*",)),
+    ("has_consider_solar", "text", ("Has / would this customer ever consider Solar",)),
 )
+# Derived, not a title: the bracketed prefix of appointment_result ("[HRE] Demo Sold" -> "[HRE]").
+STATUS_BUCKET = "status_bucket"
 LINE_ITEMS = 6  # "Job Type N" / "Job Type N Amount", N = 1..6

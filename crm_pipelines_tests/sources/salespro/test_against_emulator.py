@@ -70,24 +70,35 @@ def test_strings_are_typed_by_the_schema(control, emulated, warehouse, db):
     assert falses > 100 and nulls > 5
 
 
+def _money(text: str) -> Decimal:
+    return Decimal(text.strip("$").replace(",", ""))
+
+
 def test_lead_results_and_their_line_items_come_from_one_read(control, emulated, warehouse, db):
     _, meta = sync(emulated, warehouse, "lead_results", config={"full_refresh": True})
     assert control.operations()["StartQueryExecution"] == 1
     truth = control.in_window("lead_results")
     assert_same_keys(stored(db, "lead_results"), truth["ids"], "salespro.lead_results")
-    expected_items = []
-    for rid, result, both, total, last_price, job_size, original in db.execute(
-            "SELECT id, appointment_result, both_homeowners_present, total_job_amount, last_price_offered, "
-            "job_size, lead_results FROM salespro.lead_results").fetchall():
-        pairs = {p["title"]: p["value"] for p in json.loads(control.truth_record("lead_results", rid)["lead_results"])}
-        assert original == json.loads(control.truth_record("lead_results", rid)["lead_results"])  # kept as received
-        assert result == pairs["Appointment Result"]
+    expected_items, buckets = [], 0
+    for rid, result, bucket, both, st8, total, last_price, job_size, services, original, issues in db.execute(
+            "SELECT id, appointment_result, status_bucket, both_homeowners_present, st8_completed, "
+            "total_job_amount, last_price_offered, job_size, additional_services_demoed_priced, lead_results, "
+            "_issues FROM salespro.lead_results").fetchall():
+        listed = json.loads(control.truth_record("lead_results", rid)["lead_results"])
+        assert original == listed  # kept as received, titles no column takes included
+        pairs = {p["title"].strip().rstrip("?").replace("\\u0026", "&"): p["value"] for p in listed}
+        assert result == pairs.get("Appointment Result", pairs.get("Result"))
+        assert bucket == (result[:result.index("]") + 1] if result.startswith("[") else None)
+        buckets += bucket is not None
         assert both is (pairs["Both Homeowners Present"] == "Yes")
-        assert total == Decimal(pairs["Total Job Amount"].strip("$").replace(",", ""))
-        assert last_price == Decimal(pairs["Last Price Offered"].strip("$").replace(",", ""))
-        assert job_size == int(pairs["Job Size"])
-        expected_items += [(rid, n, pairs[f"Job Type {n}"], Decimal(pairs[f"Job Type {n} Amount"][1:].replace(",", "")))
+        assert st8 is (pairs["Did you complete your ST-8 Form Before leaving house"] == "Yes")
+        assert services == (pairs["Additional Services Demoed & Priced"] or None)
+        assert total == _money(pairs["Total Job Amount"]) and job_size == _money(pairs["Job Size"])
+        assert last_price == _money(pairs["Last Price Offered"])
+        assert issues is None
+        expected_items += [(rid, n, pairs[f"Job Type {n}"], _money(pairs[f"Job Type {n} Amount"]))
                            for n in range(1, 7) if f"Job Type {n}" in pairs]
+    assert buckets > 10
     items = db.execute("SELECT estimate_id, job_type_number, job_type, amount FROM salespro.lead_result_line_items "
                        "WHERE _deleted_at IS NULL").fetchall()
     assert sorted(items) == sorted(expected_items) and len(items) > len(truth["ids"])

@@ -41,15 +41,20 @@ def _record(pairs, estimate_id="E1"):
 
 
 def test_titles_become_typed_columns_and_the_list_is_kept():
-    pairs = [{"title": "Appointment Result", "value": "Demo Not Sold"},
-             {"title": "Both Homeowners Present", "value": "No"}, {"title": "Job Size", "value": "12"},
+    pairs = [{"title": "Appointment Result ", "value": "[HRE] Demo Not Sold"},
+             {"title": "Both Homeowners Present?", "value": "No"}, {"title": "Job Size", "value": "$12,000.00"},
              {"title": "Customer’s Final Price Commitment", "value": "$12,500.00"},
+             {"title": "Additional Services Demoed \\u0026 Priced", "value": "Gutters"},
+             {"title": "Project Notes", "value": "Back gate"},
+             {"title": "Color Selection (Default Color in Parentheses) Drip Edge Color (White)", "value": "Black"},
              {"title": "Total Job Amount", "value": "twelve"}, {"title": "Mystery", "value": "x"}]
     processed = LEAD_RESULTS.process([_record(pairs)])
     row = processed.frame.iloc[0]
-    assert row["appointment_result"] == "Demo Not Sold"
+    assert row["appointment_result"] == "[HRE] Demo Not Sold" and row["status_bucket"] == "[HRE]"
     assert processed.frame["both_homeowners_present"].tolist() == [False]  # "No" is False, not null
-    assert row["job_size"] == 12 and str(row["customers_final_price_commitment"]) == "12500.00"
+    assert str(row["job_size"]) == "12000.00" and str(row["customers_final_price_commitment"]) == "12500.00"
+    assert row["additional_services_demoed_priced"] == "Gutters" and row["notes_for_install_team"] == "Back gate"
+    assert row["color_selection"] == "Black"
     assert row["total_job_amount"] is None and "total_job_amount" in processed.issues.iloc[0]
     assert row["lead_results"] == pairs  # the original list, unknown titles included
 
