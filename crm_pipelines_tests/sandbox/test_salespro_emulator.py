@@ -129,7 +129,7 @@ def test_exports_are_utf8_with_a_byte_order_mark_and_follow_writes(sandbox):
     sandbox.salespro.reset()
     folder = Path(sandbox.salespro.config.exports_dir)
     users = sorted(folder.glob("users*.csv"))
-    assert len(users) == 1 and users[0].read_bytes().startswith(b"\xef\xbb\xbfuser_object_id,")
+    assert len(users) == 1 and users[0].read_bytes().startswith(b"\xef\xbb\xbfobjectId,")
     text = users[0].read_bytes().decode("utf-8-sig")
     assert text.count("\r\n") == 10 and '"[' in text  # header + 9 users; allowed_offices a quoted JSON array
     sandbox.salespro.mutate(object_type="users", count=1, action="archive")

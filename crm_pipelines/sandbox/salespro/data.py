@@ -37,7 +37,8 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("crm_source", "varchar"), ("crm_source_id", "varchar"), ("created_at", "timestamp"),
         ("updated_at", "timestamp")),
     "credit_applications": (
-        ("leap_credit_app_id", "varchar"), ("company_id", "varchar"), ("sales_rep_id", "varchar"),
+        ("leap_credit_app_id", "varchar"), ("company_id", "varchar"), ("company_name", "varchar"),
+        ("sales_rep_id", "varchar"),
         ("customer_id", "varchar"), ("credit_app_vendor", "varchar"), ("credit_app_vendor_id", "varchar"),
         ("credit_app_amount", "varchar"), ("credit_app_status", "varchar"), ("credit_app_note", "varchar"),
         ("created_at", "timestamp"), ("updated_at", "timestamp")),
@@ -45,15 +46,17 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("estimate_id", "varchar"), ("company_id", "varchar"), ("lead_results", "varchar"),
         ("created_at", "timestamp"), ("updated_at", "timestamp")),
 }
+# The exports are Parse-style (SalesPro's backend): camelCase headers, the key `objectId`.
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "offices": ("office_id", "name", "company_id", "company_name", "can_search_all_estimates", "last_edit_user",
-                "last_edit_date", "created_at", "updated_at"),
-    "users": ("user_object_id", "username", "first_name", "last_name", "email", "phone_number", "is_active",
-              "is_manager", "company_id", "selected_office", "allowed_offices", "identifier", "license_number",
-              "created_at", "updated_at", "last_login_date", "deactivated_date"),
+    "offices": ("objectId", "name", "companyId", "company", "canSearchAllEstimates", "last_edit_user",
+                "last_edit_date", "createdAt", "updatedAt"),
+    "users": ("objectId", "username", "nameFirst", "nameLast", "email", "phoneNumber", "isActive", "isManager",
+              "isAvailableToCall", "canActivateUsers", "canChangeSettings", "canSubmitCreditApps",
+              "disableChangeCompany", "company", "selectedOffice", "allowedOffices", "identifier", "licenseNumber",
+              "createdAt", "updatedAt", "lastLoginDate", "deactivatedDate"),
 }
 KEYS = {"estimates": "estimate_id", "customers": "customer_id", "credit_applications": "leap_credit_app_id",
-        "lead_results": "estimate_id", "offices": "office_id", "users": "user_object_id"}
+        "lead_results": "estimate_id", "offices": "objectId", "users": "objectId"}
 
 COMPANY = ("4711", "Home Genius Exteriors")
 FIRST = ("Ann", "Bob", "Carla", "Dmitri", "Émilie", "Farouk", "Grace", "Hiro", "Inès", "José", "Zoë")
@@ -200,6 +203,7 @@ class SalesProData(Dataset):
     def _credit_applications(self, rng: random.Random, pos: int, created: int, modified: int) -> dict[str, Any]:
         return {
             "leap_credit_app_id": self.texts["credit_applications"][pos], "company_id": COMPANY[0],
+            "company_name": COMPANY[1],
             "sales_rep_id": self._pick("users", rng), "customer_id": self._pick("customers", rng),
             "credit_app_vendor": rng.choice(VENDORS), "credit_app_vendor_id": str(rng.randrange(10**7, 10**8)),
             "credit_app_amount": money(rng, 100, 3000), "credit_app_status": rng.choice(("approved", "declined",
@@ -247,25 +251,30 @@ class SalesProData(Dataset):
 
     def _offices(self, rng: random.Random, pos: int, created: int, modified: int) -> dict[str, Any]:
         city, state = CITIES[pos % len(CITIES)]
-        return {"office_id": self.texts["offices"][pos], "name": f"{city}, {state} #{pos}",
-                "company_id": COMPANY[0], "company_name": COMPANY[1],
-                "can_search_all_estimates": rng.random() < 0.5, "last_edit_user": self._pick("users", rng),
-                "last_edit_date": iso_z(modified), "created_at": iso_z(created), "updated_at": iso_z(modified)}
+        return {"objectId": self.texts["offices"][pos], "name": f"{city}, {state} #{pos}",
+                "companyId": COMPANY[0], "company": COMPANY[1],
+                "canSearchAllEstimates": rng.random() < 0.5, "last_edit_user": self._pick("users", rng),
+                "last_edit_date": iso_z(modified), "createdAt": iso_z(created), "updatedAt": iso_z(modified)}
 
     def _users(self, rng: random.Random, pos: int, created: int, modified: int) -> dict[str, Any]:
-        first, last = rng.choice(FIRST), rng.choice(LAST)
         offices = self.texts["offices"]
         allowed = sorted(rng.sample(offices, min(len(offices), rng.randrange(0, 4))))
         active = rng.random() < 0.85
-        return {"user_object_id": self.texts["users"][pos], "username": f"user{pos}@hgex.example",
-                "first_name": first, "last_name": last, "email": self._maybe(rng, f"User{pos}@HGEX.example.com "),
-                "phone_number": self._maybe(rng, f"({rng.randrange(201, 989)}) 555-{rng.randrange(10000):04d}"),
-                "is_active": active, "is_manager": rng.random() < 0.1, "company_id": COMPANY[0],
-                "selected_office": allowed[0] if allowed else None, "allowed_offices": json.dumps(allowed),
-                "identifier": f"HG-{pos:04d}", "license_number": self._maybe(rng, f"LIC{rng.randrange(10**5)}"),
-                "created_at": iso_z(created), "updated_at": iso_z(modified),
-                "last_login_date": self._maybe(rng, iso_z(modified)),
-                "deactivated_date": None if active else iso_z(modified)}
+        return {"objectId": self.texts["users"][pos], "username": f"user{pos}@hgex.example",
+                "nameFirst": rng.choice(FIRST), "nameLast": rng.choice(LAST),
+                "email": self._maybe(rng, f"User{pos}@HGEX.example.com "),
+                "phoneNumber": self._maybe(rng, f"({rng.randrange(201, 989)}) 555-{rng.randrange(10000):04d}"),
+                "isActive": active, "isManager": rng.random() < 0.1, "isAvailableToCall": rng.random() < 0.5,
+                "canActivateUsers": rng.random() < 0.1, "canChangeSettings": rng.random() < 0.1,
+                "canSubmitCreditApps": rng.random() < 0.7, "disableChangeCompany": rng.random() < 0.9,
+                "company": COMPANY[0], "selectedOffice": allowed[0] if allowed else None,
+                # Parse pointers to the offices, as the export writes them.
+                "allowedOffices": json.dumps([{"__type": "Pointer", "className": "Office", "objectId": o}
+                                              for o in allowed]),
+                "identifier": f"HG-{pos:04d}", "licenseNumber": self._maybe(rng, f"LIC{rng.randrange(10**5)}"),
+                "createdAt": iso_z(created), "updatedAt": iso_z(modified),
+                "lastLoginDate": self._maybe(rng, iso_z(modified)),
+                "deactivatedDate": None if active else iso_z(modified)}
 
     # --- CSV exports ---------------------------------------------------------------------------------
 
@@ -305,6 +314,6 @@ def _csv_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "TRUE" if value else "FALSE"
     return str(value)
 

@@ -36,18 +36,20 @@ def _export_fetch(prefix: str):
 
 
 def _rows(table: TableDef):
+    fields = {"id": table.key, **{column: field for column, _, field in table.columns}}
+
     def row(record: dict[str, Any]) -> dict[str, Any]:
-        values = {column: record.get(column) for column, _ in table.columns}
-        values["id"] = record.get(table.key)
-        return values
+        return {column: record.get(field) for column, field in fields.items()}
 
     return row
 
 
 def _columns(table: TableDef):
     """The same values as `_rows`, a column at a time (no per-record dict on the hot path)."""
+    fields = {"id": table.key, **{column: field for column, _, field in table.columns}}
+
     def columns(records: list[dict[str, Any]], names) -> dict[str, list[Any]]:
-        return {name: [r.get(table.key if name == "id" else name) for r in records] for name in names}
+        return {name: [r.get(fields[name]) for r in records] for name in names}
 
     return columns
 

@@ -31,7 +31,8 @@ def build(name: str, columns: list[tuple[str, str]], key: tuple[str, ...] = ("id
     return type("".join(part.capitalize() for part in name.split("_")), (EntitySchema,), body)
 
 
-SCHEMAS: dict[str, type[EntitySchema]] = {t.name: build(t.name, list(t.columns)) for t in TABLES}
+SCHEMAS: dict[str, type[EntitySchema]] = {t.name: build(t.name, [(column, kind) for column, kind, _ in t.columns])
+                                           for t in TABLES}
 SCHEMAS["lead_results"] = build("lead_results", [
     ("company_id", "text"), ("lead_results", "json"), ("created_at", "datetime"), ("updated_at", "datetime"),
     *((column, kind) for column, kind, _ in LEAD_RESULT_COLUMNS), (STATUS_BUCKET, "text")])

@@ -14,14 +14,19 @@ UPDATED_AT = "updated_at"
 class TableDef:
     name: str  # warehouse table (snake_case plural)
     source: str  # the Athena table, or the CSV export's file prefix (offices*.csv)
-    key: str  # the source's key column; stored as `id`
-    columns: tuple[tuple[str, str], ...]  # (source column, kind), the key excluded
+    key: str  # the source's key field; stored as `id`
+    columns: tuple[tuple[str, str, str], ...]  # (column, kind, source field), the key excluded
     csv: bool = False
     description: str = ""
 
 
-def _columns(spec: str) -> tuple[tuple[str, str], ...]:
-    return tuple(tuple(item.split(":")) for item in spec.split())  # type: ignore[misc]
+def _columns(spec: str) -> tuple[tuple[str, str, str], ...]:
+    """"column:kind" (the source field has the column's name) or "column:kind:sourceField"."""
+    parsed = []
+    for item in spec.split():
+        column, kind, *field = item.split(":")
+        parsed.append((column, kind, field[0] if field else column))
+    return tuple(parsed)
 
 
 _TIMES = "created_at:datetime updated_at:datetime"
@@ -39,17 +44,24 @@ TABLES: tuple[TableDef, ...] = (
         f"has_credit_app:bool document_count:int {_TIMES}"),
         description="SalesPro estimates (Athena `estimate`)."),
     TableDef("credit_applications", "credit_applications", "leap_credit_app_id", _columns(
-        "company_id:text sales_rep_id:text customer_id:text credit_app_vendor:text credit_app_vendor_id:text "
+        "company_id:text company_name:text sales_rep_id:text customer_id:text credit_app_vendor:text credit_app_vendor_id:text "
         f"credit_app_amount:money credit_app_status:text credit_app_note:text {_TIMES}"),
         description="SalesPro (Leap) credit applications (Athena `credit_applications`)."),
-    TableDef("offices", "offices", "office_id", _columns(
-        "name:text company_id:text company_name:text can_search_all_estimates:bool last_edit_user:text "
-        f"last_edit_date:datetime {_TIMES}"), csv=True,
+    # The exports are Parse-style (SalesPro's backend): camelCase headers, the key `objectId`, ISO times with Z.
+    TableDef("offices", "offices", "objectId", _columns(
+        "name:text company_id:text:companyId company_name:text:company "
+        "can_search_all_estimates:bool:canSearchAllEstimates last_edit_user:text last_edit_date:datetime "
+        "created_at:datetime:createdAt updated_at:datetime:updatedAt"), csv=True,
         description="SalesPro offices, from the latest complete `offices*.csv` export."),
-    TableDef("users", "users", "user_object_id", _columns(
-        "username:text first_name:text last_name:text email:email phone_number:phone is_active:bool "
-        "is_manager:bool company_id:text selected_office:text allowed_offices:json identifier:text "
-        f"license_number:text {_TIMES} last_login_date:datetime deactivated_date:datetime"), csv=True,
+    TableDef("users", "users", "objectId", _columns(
+        "username:text first_name:text:nameFirst last_name:text:nameLast email:email "
+        "phone_number:phone:phoneNumber is_active:bool:isActive is_manager:bool:isManager "
+        "is_available_to_call:bool:isAvailableToCall can_activate_users:bool:canActivateUsers "
+        "can_change_settings:bool:canChangeSettings can_submit_credit_apps:bool:canSubmitCreditApps "
+        "disable_change_company:bool:disableChangeCompany company_id:text:company "
+        "selected_office:text:selectedOffice allowed_offices:json:allowedOffices identifier:text "
+        "license_number:text:licenseNumber created_at:datetime:createdAt updated_at:datetime:updatedAt "
+        "last_login_date:datetime:lastLoginDate deactivated_date:datetime:deactivatedDate"), csv=True,
         description="SalesPro users, from the latest complete `users*.csv` export."),
 )
 

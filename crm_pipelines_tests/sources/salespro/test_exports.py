@@ -12,7 +12,7 @@ from crm_pipelines_tests.support import assert_same_keys
 
 def test_exports_load_exactly_through_the_byte_order_mark(control, emulated, warehouse, db, exports_dir):
     newest = sorted(Path(exports_dir).glob("users*.csv"))[-1]
-    assert newest.read_bytes().startswith(b"\xef\xbb\xbfuser_object_id,")
+    assert newest.read_bytes().startswith(b"\xef\xbb\xbfobjectId,")
     for table in ("offices", "users"):
         _, meta = sync(emulated, warehouse, table)
         assert_same_keys(stored(db, table), control.in_window(table)["ids"], f"salespro.{table}")
@@ -20,17 +20,24 @@ def test_exports_load_exactly_through_the_byte_order_mark(control, emulated, war
 
 
 def test_export_values_are_typed(control, emulated, warehouse, db):
+    sync(emulated, warehouse, "offices")
     sync(emulated, warehouse, "users")
-    rows = db.execute("SELECT id, first_name, email, phone_number, is_active, allowed_offices, deactivated_date, "
-                      "_issues FROM salespro.users").fetchall()
-    for uid, first, email, phone, active, allowed, deactivated, issues in rows:
+    rows = db.execute("SELECT id, first_name, email, phone_number, is_active, can_submit_credit_apps, company_id, "
+                      "allowed_offices, deactivated_date, _issues FROM salespro.users").fetchall()
+    for uid, first, email, phone, active, credit_apps, company, allowed, deactivated, issues in rows:
         truth = control.truth_record("users", uid)
-        assert first == truth["first_name"]  # accents and "Smith, Jr." survive the CSV
+        assert first == truth["nameFirst"]  # accents and "Smith, Jr." survive the CSV
         assert email == (None if truth["email"] is None else truth["email"].strip().lower())
         assert phone is None or phone.startswith("+1")
-        assert active is truth["is_active"] and (deactivated is None) is truth["is_active"]
-        assert allowed == json.loads(truth["allowed_offices"])
+        assert active is truth["isActive"] and (deactivated is None) is truth["isActive"]  # "TRUE"/"FALSE"
+        assert credit_apps is truth["canSubmitCreditApps"] and company == truth["company"]
+        assert allowed == json.loads(truth["allowedOffices"])  # Parse pointers, as jsonb
         assert issues is None
+    offices = db.execute("SELECT id, company_id, company_name, can_search_all_estimates FROM salespro.offices").fetchall()
+    for oid, company_id, company_name, search_all in offices:
+        truth = control.truth_record("offices", oid)
+        assert (company_id, company_name, search_all) == (truth["companyId"], truth["company"],
+                                                          truth["canSearchAllEstimates"])
 
 
 def test_a_truncated_newest_export_is_skipped_for_the_previous_complete_one(control, emulated, warehouse, db,
