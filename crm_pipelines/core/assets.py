@@ -136,7 +136,7 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
     reconciliation = None
     quarantined_in_window: list[str] = []
     stats = client.call_stats()
-    calls_before, retries_before = stats.api_calls, stats.retries
+    calls_before, retries_before, events_before = stats.api_calls, stats.retries, dict(stats.events)
     with warehouse.session(spec, context.run_id, dry_run=config.dry_run) as session:
         source = spec.fetch(client, FetchRequest(window, warehouse.read_keys))
         ahead = fetch_ahead_pages(client)
@@ -183,6 +183,7 @@ def sync_entity(context: AssetExecutionContext, spec: EntitySpec, client: Source
                 warehouse_count=session.count_window(reconcile.start, reconcile.end, quarantined_in_window))
     report.api_calls = stats.api_calls - calls_before
     report.retries = stats.retries - retries_before
+    report.events = {name: n - events_before.get(name, 0) for name, n in dict(stats.events).items()}
     report.finish()
     return report, reconciliation
 
