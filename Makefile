@@ -33,7 +33,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed-run
 	touch $@
 
 # Each script prints one JSON line; the warehouse is a scratch database on CRM_WAREHOUSE_URL's server
-# (or the embedded PostgreSQL). About 22 minutes; see benchmarks/README.md.
+# (or the embedded PostgreSQL). About 30 minutes; see benchmarks/README.md.
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/hubspot_contacts_full_sync.py --contacts 200000
 	$(PY) benchmarks/stage_costs.py --contacts 100000
@@ -43,6 +43,8 @@ bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/dlt_comparison.py --contacts 200000
 	$(PY) benchmarks/arrivy_full_read.py --tasks 15000
 	$(PY) benchmarks/leadconduit_full_read.py --events 200000
+	$(PY) benchmarks/marketsharp_full_read.py --rows 100000
+	$(PY) benchmarks/marketsharp_full_read.py --rows 650000
 
 clean:
 	rm -rf $(VENV) .crm_pipelines
