@@ -25,8 +25,9 @@ dev: $(VENV)/.installed-run
 sandbox: $(VENV)/.installed-run
 	$(PY) -m crm_pipelines.sandbox
 
+# Two workers (pytest-xdist): most tests wait on HTTP, PostgreSQL or subprocesses, so two halve the wall time.
 test: $(VENV)/.installed-test
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 $(VENV)/.installed-bench: $(VENV)/.installed-run
 	$(PY) -m pip install -q -e '.[bench]'
