@@ -9,8 +9,9 @@ import mysql.connector
 
 from crm_pipelines.sandbox.genius.data import COLUMNS, SCHEMA_SQL, Generator
 
-# Zero dates can only be written outside strict mode (NO_ZERO_DATE / NO_ZERO_IN_DATE), as in an old Genius.
-LEGACY_SQL_MODE = ""
+# Strict (a generator bug fails loudly instead of being clamped) but without NO_ZERO_DATE / NO_ZERO_IN_DATE:
+# zero dates can be written, as in an old Genius.
+LEGACY_SQL_MODE = "STRICT_ALL_TABLES"
 
 
 def connect(host: str = "127.0.0.1", port: int = 3306, user: str = "root", password: str = "",
