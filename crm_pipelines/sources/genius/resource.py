@@ -68,6 +68,15 @@ def _errno(exc: BaseException) -> int | None:
     return getattr(exc, "errno", None)
 
 
+def _transient(exc: BaseException) -> bool:
+    """A connection-level failure (lost, killed, reset, not available): a new connection may succeed.
+    SQL errors (syntax, rights, data) are not: retrying them would only repeat them."""
+    if _errno(exc) in _CONFIG_ERRNOS:
+        return False
+    return (_errno(exc) in _TRANSIENT_ERRNOS or isinstance(exc, OSError)
+            or isinstance(exc, (myerrors.OperationalError, myerrors.InterfaceError)))
+
+
 class GeniusResource(SourceResource):
     database_url: str
     timezone: str = DEFAULT_TIMEZONE
@@ -155,8 +164,9 @@ class GeniusResource(SourceResource):
             except (myerrors.Error, OSError) as exc:
                 self._drop_connection()
                 errno = _errno(exc)
-                if errno not in _TRANSIENT_ERRNOS and not isinstance(exc, (myerrors.InterfaceError, OSError)):
-                    raise GeniusDatabaseError(f"Genius query failed (MySQL error {errno}): {exc.msg if hasattr(exc, 'msg') else exc}") from None
+                if not _transient(exc):
+                    raise GeniusDatabaseError(f"Genius query failed (MySQL error {errno}): "
+                                              f"{getattr(exc, 'msg', None) or exc}") from None
                 attempt += 1
                 if attempt > self.max_retries:
                     raise GeniusDatabaseError(f"Genius connection kept failing ({attempt} attempts, last MySQL "
@@ -185,8 +195,33 @@ class GeniusResource(SourceResource):
             yield from self.scan(sql.full_read(table))
             return
         low, high = self.wall_window(start, end)
+        inside = self._window_filter(table, start, end)
         for read in sql.window_reads(table, low, high):
-            yield from self.scan(read)
+            for records in self.scan(read):
+                kept = records if inside is None else [r for r in records if inside(r)]
+                if kept:
+                    yield kept
+
+    def _window_filter(self, table: TableDef, start: dt.datetime | None, end: dt.datetime | None):
+        """In a zone with DST the wall-time bounds are widened (wall_window), so the rows read are checked
+        against the exact UTC window by their modified time; in UTC the bounds are exact already."""
+        if self.timezone in ("UTC", "Etc/UTC"):
+            return None
+        zone = ZoneInfo(self.timezone)
+        delta, *fallbacks = table.delta
+
+        def instant(text: str | None) -> dt.datetime | None:
+            if text is None or text.startswith("0000"):
+                return None
+            return dt.datetime.fromisoformat(text).replace(tzinfo=zone, fold=0).astimezone(dt.timezone.utc)
+
+        def inside(record: dict[str, Any]) -> bool:
+            moment = instant(record[delta])
+            for fallback in fallbacks:
+                moment = moment or instant(record[fallback])
+            return moment is not None and (start is None or moment >= start) and (end is None or moment < end)
+
+        return inside
 
     def wall_window(self, start: dt.datetime | None, end: dt.datetime | None) -> tuple[str, str]:
         """A UTC window as GENIUS_TIMEZONE wall-time bounds for the WHERE (DATETIME values are wall times)."""
