@@ -136,6 +136,21 @@ def _jsonb(series: pd.Series) -> list[str]:
     return _fill([t.replace("\\", "\\\\") if "\\" in t else t for t in texts], missing)
 
 
+def _interval(series: pd.Series) -> list[str]:
+    """timedelta as [-]H:MM:SS.ffffff, all in the time field: '26:15:00' stays 26 hours (psycopg's binary
+    path would store '1 day 02:15:00', equal in comparisons but not in extract(hour))."""
+    present, missing = _present(series)
+    texts = []
+    for span in present:
+        if type(span) is not dt.timedelta:
+            raise Unsupported("expected timedelta values")
+        micros = span // dt.timedelta(microseconds=1)
+        sign, micros = ("-", -micros) if micros < 0 else ("", micros)
+        seconds, fraction = divmod(micros, 1_000_000)
+        texts.append(f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}.{fraction:06d}")
+    return _fill(texts, missing)
+
+
 _ENCODERS: dict[str, Callable[[pd.Series], list[str]]] = {
     "text": _text,
     "bigint": _numbers("i", lambda data: data.astype(np.int64).astype(str)),
@@ -145,5 +160,7 @@ _ENCODERS: dict[str, Callable[[pd.Series], list[str]]] = {
     "timestamptz": _timestamptz,
     "date": _exact(dt.date),
     "numeric": _exact(Decimal),
+    "time": _exact(dt.time),
+    "interval": _interval,
     "jsonb": _jsonb,
 }

@@ -25,83 +25,96 @@ _TIME = re.compile(r"(-?)(\d+):([0-5]\d):([0-5]\d)(?:\.(\d{1,6}))?", re.ASCII)
 _DAY = dt.timedelta(days=1)
 _INT64_MAX = 2**63 - 1
 
-# (values, problem per row or None) from one column's raw values
-Converter = Callable[[list[Any]], tuple[Any, list[str | None]]]
+# (values, {row: problem}) from one column's raw values; the problems are sparse (nearly always empty).
+Problems = dict[int, str]
+Converter = Callable[[list[Any]], tuple[Any, Problems]]
 
 
-def _clean(n: int) -> list[str | None]:
-    return [None] * n
+def _ints(values: list[Any]) -> tuple[Any, Problems]:
+    return pd.array(values, dtype="Int64"), {}
 
 
-def _ints(values: list[Any]) -> tuple[Any, list[str | None]]:
-    return pd.array(values, dtype="Int64"), _clean(len(values))
-
-
-def _flags(values: list[Any]) -> tuple[Any, list[str | None]]:
+def _flags(values: list[Any]) -> tuple[Any, Problems]:
     # TINYINT(1) may hold any -128..127; only 0 and 1 are flags.
-    problems = [None if v is None or v in (0, 1) else "not a 0/1 flag" for v in values]
-    flags = [None if v is None or p else bool(v) for v, p in zip(values, problems)]
+    if set(values) <= {0, 1, None}:
+        return pd.array(values, dtype="Int64").astype("boolean"), {}
+    problems = {i: "not a 0/1 flag" for i, v in enumerate(values) if v not in (0, 1, None)}
+    flags = [None if i in problems or v is None else v == 1 for i, v in enumerate(values)]
     return pd.array(flags, dtype="boolean"), problems
 
 
-def _exact(values: list[Any]) -> tuple[Any, list[str | None]]:
+def _exact(values: list[Any]) -> tuple[Any, Problems]:
     """DECIMAL arrives as decimal.Decimal: kept as is (never a float)."""
-    return np.array(values, dtype=object), _clean(len(values))
+    return _objects(values), {}
 
 
-def _text(values: list[Any]) -> tuple[Any, list[str | None]]:
-    out = np.array([v.decode("utf-8", "replace") if isinstance(v, (bytes, bytearray)) else v for v in values],
-                   dtype=object)
-    problems = _clean(len(values))
-    present = [v for v in out if v is not None]
-    if "\x00" in "".join(present):  # PostgreSQL text cannot hold NUL; one scan proves the usual absence
-        for i, v in enumerate(out):
+def _objects(values: list[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _text(values: list[Any]) -> tuple[Any, Problems]:
+    types = set(map(type, values))
+    if types & {bytes, bytearray}:  # a binary collation would send bytes; Genius's columns are utf8mb4
+        values = [v.decode("utf-8", "replace") if isinstance(v, (bytes, bytearray)) else v for v in values]
+    out = _objects(values)
+    problems: Problems = {}
+    if "\x00" in "".join(v for v in values if v is not None):  # PostgreSQL text cannot hold NUL
+        for i, v in enumerate(values):
             if v is not None and "\x00" in v:
                 out[i], problems[i] = None, "not text (holds a NUL character)"
     return out, problems
 
 
 def _normalised(convert: Callable[[pd.Series], Any], problem: str) -> Converter:
-    def run(values: list[Any]) -> tuple[Any, list[str | None]]:
+    def run(values: list[Any]) -> tuple[Any, Problems]:
         converted = convert(pd.Series(values, dtype=object))
-        invalid = converted.invalid.to_numpy()
-        return converted.values.to_numpy(dtype=object), [problem if bad else None for bad in invalid]
+        bad = np.flatnonzero(converted.invalid.to_numpy())
+        return converted.values.to_numpy(dtype=object), {int(i): problem for i in bad}
 
     return run
 
 
-def _dates(values: list[Any]) -> tuple[Any, list[str | None]]:
-    cache: dict[str, tuple[dt.date | None, str | None]] = {}
+def _by_distinct(one: Callable[[str], tuple[Any, str | None]]) -> Converter:
+    """Apply `one` (text -> (value, problem)) once per distinct text: dates and times repeat a lot."""
 
-    def one(text: str) -> tuple[dt.date | None, str | None]:
-        if text.startswith("0000-00-00"):
-            return None, ZERO_DATE
-        try:
-            return dt.date.fromisoformat(text[:10]), None
-        except ValueError:  # e.g. '2024-00-15', which MySQL accepts outside strict mode
-            return None, "not a date"
+    def run(values: list[Any]) -> tuple[Any, Problems]:
+        cache: dict[str, tuple[Any, str | None]] = {}
+        out = np.empty(len(values), dtype=object)
+        problems: Problems = {}
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            hit = cache.get(v)
+            if hit is None:
+                hit = cache[v] = one(v)
+            out[i] = hit[0]
+            if hit[1] is not None:
+                problems[i] = hit[1]
+        return out, problems
 
-    out, problems = [], []
-    for v in values:
-        if v is None:
-            out.append(None)
-            problems.append(None)
-            continue
-        hit = cache.get(v) or cache.setdefault(v, one(v))
-        out.append(hit[0])
-        problems.append(hit[1])
-    return np.array(out, dtype=object), problems
+    return run
+
+
+def _date(text: str) -> tuple[dt.date | None, str | None]:
+    if text.startswith("0000-00-00"):
+        return None, ZERO_DATE
+    try:
+        return dt.date.fromisoformat(text[:10]), None
+    except ValueError:  # e.g. '2024-00-15', which MySQL accepts outside strict mode
+        return None, "not a date"
 
 
 def _datetimes(zone_name: str) -> Converter:
     zone = ZoneInfo(zone_name)
 
-    def run(values: list[Any]) -> tuple[Any, list[str | None]]:
+    def run(values: list[Any]) -> tuple[Any, Problems]:
         texts = pd.Series(values, dtype=object)
         wall = pd.to_datetime(texts, format="%Y-%m-%d %H:%M:%S", errors="coerce")
-        problems = _clean(len(values))
+        problems: Problems = {}
         for i in np.flatnonzero(wall.isna().to_numpy() & texts.notna().to_numpy()):
-            problems[i] = ZERO_DATE if values[i].startswith("0000-00-00") else "not a datetime"
+            problems[int(i)] = ZERO_DATE if values[i].startswith("0000-00-00") else "not a datetime"
         if zone_name in ("UTC", "Etc/UTC"):
             return wall.dt.as_unit("ns").dt.tz_localize("UTC").array, problems
         # Wall times that occur twice or never (DST) are left to zoneinfo's fold=0 rule below: the first
@@ -127,53 +140,38 @@ def parse_time(text: str) -> dt.timedelta | None:
     return -span if sign else span
 
 
-def _durations(values: list[Any]) -> tuple[Any, list[str | None]]:
+def _duration(text: str) -> tuple[dt.timedelta | None, str | None]:
     """Elapsed TIME (may exceed 24 h): an interval, never wrapped modulo 24 h."""
-    out, problems = [], []
-    for v in values:
-        span = None if v is None else parse_time(v)
-        out.append(span)
-        problems.append("not a MySQL TIME" if v is not None and span is None else None)
-    return np.array(out, dtype=object), problems
+    span = parse_time(text)
+    return (span, None) if span is not None else (None, "not a MySQL TIME")
 
 
-def _times_of_day(values: list[Any]) -> tuple[Any, list[str | None]]:
-    out, problems = [], []
-    for v in values:
-        span = None if v is None else parse_time(v)
-        if v is None:
-            out.append(None)
-            problems.append(None)
-        elif span is None or not dt.timedelta(0) <= span < _DAY:
-            out.append(None)
-            problems.append("not a time of day (00:00:00-23:59:59)")
-        else:
-            out.append((dt.datetime.min + span).time())
-            problems.append(None)
-    return np.array(out, dtype=object), problems
+def _time_of_day(text: str) -> tuple[dt.time | None, str | None]:
+    span = parse_time(text)
+    if span is None or not dt.timedelta(0) <= span < _DAY:
+        return None, "not a time of day (00:00:00-23:59:59)"
+    return (dt.datetime.min + span).time(), None
 
 
-def _hubspot_ids(values: list[Any]) -> tuple[Any, list[str | None]]:
+def _hubspot_id(text: str) -> tuple[int | None, str | None]:
     """HubSpot ids are digit strings, many above 2^31: bigint; anything else is not a HubSpot id."""
-    out, problems = [], []
-    for v in values:
-        text = v.strip() if isinstance(v, str) else v
-        if text is None or text == "":
-            out.append(None)
-            problems.append(None)
-        elif isinstance(text, str) and text.isascii() and text.isdigit() and int(text) <= _INT64_MAX:
-            out.append(int(text))
-            problems.append(None)
-        else:
-            out.append(None)
-            problems.append("not a HubSpot id (digits)")
+    text = text.strip()
+    if text == "":
+        return None, None
+    if text.isascii() and text.isdigit() and int(text) <= _INT64_MAX:
+        return int(text), None
+    return None, "not a HubSpot id (digits)"
+
+
+def _hubspot_ids(values: list[Any]) -> tuple[Any, Problems]:
+    out, problems = _by_distinct(_hubspot_id)(values)
     return pd.array(out, dtype="Int64"), problems
 
 
 def converters(zone: str) -> dict[str, Converter]:
     return {
-        "int": _ints, "bool": _flags, "decimal": _exact, "text": _text, "date": _dates,
-        "datetime": _datetimes(zone), "interval": _durations, "time": _times_of_day,
+        "int": _ints, "bool": _flags, "decimal": _exact, "text": _text, "date": _by_distinct(_date),
+        "datetime": _datetimes(zone), "interval": _by_distinct(_duration), "time": _by_distinct(_time_of_day),
         "email": _normalised(to_email, "not a valid email address"),
         "phone": _normalised(to_phone_e164, "not a valid phone number"),
         "hubspot_id": _hubspot_ids,
@@ -197,6 +195,10 @@ class ZoneHolder:
 
 def processor(table: TableDef, zone: ZoneHolder) -> Process:
     columns = columns_of(table)
+    names = [source_name for source_name, _, _ in columns]
+
+    def pick(record: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(map(record.get, names))
 
     def process(records: list[dict[str, Any]]) -> Processed:
         if zone.name is None:
@@ -205,15 +207,16 @@ def processor(table: TableDef, zone: ZoneHolder) -> Process:
         index = pd.RangeIndex(len(records))
         typed: dict[str, Any] = {}
         issues: list[dict[str, str] | None] = [None] * len(records)
-        for source_name, name, kind in columns:
-            values, problems = convert[kind]([r.get(source_name) for r in records])
+        # One C-level pass turns the records into columns (a list per column, None where a key is absent).
+        values = zip(*map(pick, records)) if records else iter([[] for _ in columns])
+        for (_, name, kind), column in zip(columns, values):
+            converted, problems = convert[kind](list(column))
             # Object columns stay object: pandas would turn timedeltas into timedelta64 and Decimals are exact.
-            typed[name] = pd.Series(values, index=index, dtype=object) if isinstance(values, np.ndarray) else values
-            for i, problem in enumerate(problems):
-                if problem is not None:
-                    if issues[i] is None:
-                        issues[i] = {}
-                    issues[i][name] = problem
+            typed[name] = pd.Series(converted, index=index, dtype=object) if isinstance(converted, np.ndarray) else converted
+            for i, problem in problems.items():
+                if issues[i] is None:
+                    issues[i] = {}
+                issues[i][name] = problem
         frame = pd.DataFrame(typed, index=index)
         modified = pd.Series(pd.NaT, index=index, dtype="datetime64[ns, UTC]")
         for column in table.modified_columns:
