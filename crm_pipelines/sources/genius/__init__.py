@@ -13,6 +13,18 @@ from crm_pipelines.sources.genius.resource import (
 )
 
 
+def local_database(root_url: str) -> dict[str, str]:
+    """The local stack's Genius (`make demo`, `make dev`): the server GENIUS_DATABASE_URL names when it is
+    set, else an embedded stand-in speaking the MySQL protocol over generated data, started in the calling
+    process (the stack's launcher, which outlives its Dagster runs). Genius has no HTTP API, so the HTTP
+    sandbox at `root_url` has nothing for it."""
+    if os.environ.get(DATABASE_URL_ENV):
+        return {}
+    from crm_pipelines.sandbox.genius.standin import start_local  # the `local` extra; never in production
+
+    return {DATABASE_URL_ENV: start_local()}
+
+
 def build_resources() -> dict[str, GeniusResource]:
     return {RESOURCE_KEY: GeniusResource(database_url=EnvVar(DATABASE_URL_ENV),
                                          timezone=os.environ.get(TIMEZONE_ENV) or DEFAULT_TIMEZONE)}
@@ -26,7 +38,7 @@ SOURCE = Source(
     pool="genius_db",
     removals=REMOVALS,
     sandbox=SandboxWiring(
-        env=lambda root: {},
+        env=local_database,
         resource_config={RESOURCE_KEY: {"database_url": {"env": DATABASE_URL_ENV}}},
     ),
 )
