@@ -43,6 +43,8 @@ bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/dlt_comparison.py --contacts 200000
 	$(PY) benchmarks/arrivy_full_read.py --tasks 15000
 	$(PY) benchmarks/leadconduit_full_read.py --events 200000
+	$(PY) benchmarks/genius_driver_choice.py --rows 200000
+	$(PY) benchmarks/genius_copy.py --rows 1000000
 
 clean:
 	rm -rf $(VENV) .crm_pipelines
