@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from dagster import EnvVar
@@ -97,15 +98,38 @@ def test_retries_run_out_into_a_failure(genius_db, mariadb):
         list(pages)
 
 
-def test_a_wrong_password_fails_at_once_naming_the_variable_not_the_password(genius_db, warehouse, monkeypatch):
-    secret = "not-the-password-5f1c"
-    monkeypatch.setenv(DATABASE_URL_ENV, mysql_url(genius_db).replace("root@", f"root:{secret}@"))
+@pytest.fixture
+def reader(mariadb, genius_db):
+    """A SELECT-only account on the session's Genius database, as production has: (user, password)."""
+    user, password = f"genius_ro_{uuid.uuid4().hex[:8]}", "ro-" + uuid.uuid4().hex[:12]
+    cur = mariadb.cursor()
+    cur.execute(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'")
+    cur.execute(f"GRANT SELECT ON `{genius_db}`.* TO '{user}'@'%'")
+    yield user, password
+    cur.execute(f"DROP USER '{user}'@'%'")
+    cur.close()
+
+
+def account_url(genius_db: str, user: str, password: str) -> str:
+    return mysql_url(genius_db).replace("root@", f"{user}:{password}@")
+
+
+def test_a_select_only_account_reads_and_a_wrong_password_fails_naming_the_variable_only(
+        genius_db, reader, warehouse, monkeypatch):
+    user, password = reader
+    monkeypatch.setenv(DATABASE_URL_ENV, account_url(genius_db, user, password))
+    genius = GeniusResource(database_url=EnvVar(DATABASE_URL_ENV), timezone=ZONE, retry_backoff_s=0.01)
+    result, meta = sync(genius, warehouse, ["services", "user_data"])
+    assert result.success and meta["user_data"]["records_fetched"] == 30  # the join needs SELECT only
+
+    wrong = "not-the-password-5f1c"
+    monkeypatch.setenv(DATABASE_URL_ENV, account_url(genius_db, user, wrong))
     genius = GeniusResource(database_url=EnvVar(DATABASE_URL_ENV), timezone=ZONE, retry_backoff_s=0.01)
     result, _ = sync(genius, warehouse, ["services"], raise_on_error=False)
     assert not result.success
     events = "\n".join(str(e) for e in result.all_events)
-    assert DATABASE_URL_ENV in events and secret not in events
-    assert genius.call_stats().retries == 0  # refused logins are not retried
+    assert DATABASE_URL_ENV in events and wrong not in events and password not in events
+    assert genius.call_stats().retries == 0  # a refused login is not retried
 
 
 def test_a_bad_url_fails_naming_the_variable():
