@@ -56,7 +56,8 @@ def fill(column: data.ColumnDef) -> str:
     if kind == "DATE":
         return "'2020-01-01' + INTERVAL (seq % 2000) DAY"
     if kind == "TIME":
-        return "SEC_TO_TIME(seq % 86400)" if name == "time" else "SEC_TO_TIME(seq % 400000)"
+        # Appointments start on quarter hours and last whole quarter hours (up to 100 h), as real ones do.
+        return ("SEC_TO_TIME(900 * (seq % 96))" if name == "time" else "SEC_TO_TIME(900 * (1 + seq % 400))")
     raise ValueError(f"{name}: {kind}")
 
 
