@@ -86,8 +86,8 @@ def build(rows: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--page-size", type=int, default=5_000)
-    parser.add_argument("--batch-size", type=int, default=5_000)
+    parser.add_argument("--page-size", type=int, default=2_500)
+    parser.add_argument("--batch-size", type=int, default=2_500)
     args = parser.parse_args()
 
     started = time.perf_counter()

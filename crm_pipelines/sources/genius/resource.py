@@ -80,7 +80,7 @@ def _transient(exc: BaseException) -> bool:
 class GeniusResource(SourceResource):
     database_url: str
     timezone: str = DEFAULT_TIMEZONE
-    page_size: int = 5000
+    page_size: int = 2500
     max_retries: int = 5
     retry_backoff_s: float = 0.5
     connect_timeout_s: int = 10
