@@ -136,3 +136,8 @@ def test_a_bad_url_fails_naming_the_variable():
     genius = GeniusResource(database_url="postgres://nobody@host/db")
     with pytest.raises(GeniusConfigError, match=DATABASE_URL_ENV):
         genius.query("SELECT 1")
+
+
+def test_an_unknown_time_zone_fails_naming_the_variable():
+    with pytest.raises(ValueError, match="GENIUS_TIMEZONE"):
+        GeniusResource(database_url="mysql://u@h/db", timezone="Mars/Olympus_Mons")
