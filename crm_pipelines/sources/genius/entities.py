@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from crm_pipelines.core.entity import EntitySpec, FetchRequest, Page
+from crm_pipelines.core.entity import EntitySpec, FetchRequest, FetchWindow, Page
 from crm_pipelines.core.removal import RemovalSpec
 from crm_pipelines.sources.genius.processing import ZoneHolder, processor
 from crm_pipelines.sources.genius.resource import GeniusResource
@@ -47,8 +47,16 @@ def _spec(table: TableDef) -> EntitySpec:
         crm=CRM, name=table.table, schema=SCHEMAS[table.table], resource_key=RESOURCE_KEY,
         fetch=_fetch(table, zone), process=processor(table, zone), key=table.warehouse_key,
         partitioned=table.partitioned, hourly=None if table.partitioned else True, deletes_unseen=True,
+        count=_count(table) if table.partitioned else None,
         deps=[[CRM, BY_SOURCE[parent].table] for parent in table.refers],
         description=_describe(table))
+
+
+def _count(table: TableDef):
+    def count(client: GeniusResource, window: FetchWindow) -> int:
+        return client.count(table, window.start, window.end)
+
+    return count
 
 
 def _missing(table: TableDef):

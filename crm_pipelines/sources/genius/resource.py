@@ -223,6 +223,20 @@ class GeniusResource(SourceResource):
 
         return inside
 
+    def count(self, table: TableDef, start: dt.datetime, end: dt.datetime) -> int:
+        """Rows whose modified time (delta, else fallback) lies in the UTC window [start, end): Genius's side of
+        the reconciliation check, counted by the same scans a window read makes."""
+        low, high = self.wall_window(start, end)
+        zone = ZoneInfo(self.timezone)
+        total = 0
+        for read in sql.window_reads(table, low, high):
+            statement, params = sql.modified_counts(read)
+            _, rows = self.query(statement, params)
+            for text, n in rows:
+                moment = dt.datetime.fromisoformat(text).replace(tzinfo=zone, fold=0).astimezone(dt.timezone.utc)
+                total += n if start <= moment < end else 0
+        return total
+
     def wall_window(self, start: dt.datetime | None, end: dt.datetime | None) -> tuple[str, str]:
         """A UTC window as GENIUS_TIMEZONE wall-time bounds for the WHERE (DATETIME values are wall times)."""
         zone = ZoneInfo(self.timezone)

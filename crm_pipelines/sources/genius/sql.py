@@ -102,6 +102,14 @@ def window_reads(table: TableDef, start: str, end: str) -> list[Read]:
     return reads
 
 
+def modified_counts(read: Read) -> tuple[str, list[object]]:
+    """Rows of a window scan per distinct value of its ordering time (as text): a count the client can
+    still check against the exact UTC window (a second holds many rows, so this is small)."""
+    column = f"t.{_ident(read.order[0])}"
+    return (f"SELECT CAST({column} AS CHAR), COUNT(*) FROM {_ident(read.table.source)} t WHERE {read.where} "
+            f"GROUP BY {column}", list(read.params))
+
+
 def existing_keys_sql(table: TableDef, count: int) -> str:
     (key,) = table.key
     marks = ", ".join(["%s"] * count)

@@ -22,11 +22,12 @@ from crm_pipelines_tests.support import assert_same_keys
 LOOKBACK = dt.timedelta(minutes=15)
 
 
-def modified_in_day(rows: list[dict], key: str, delta: str, fallback: str | None, day: dt.date) -> set[int]:
+def modified_in_day(rows: list[dict], key: str, delta: str, fallback: str | None, day: dt.date,
+                    lookback: dt.timedelta = LOOKBACK) -> set[int]:
     """Keys whose modified time (delta, else the fallback when delta is NULL or a zero date) falls in the
     day's partition window, lookback included."""
-    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc) - LOOKBACK
-    end = start + LOOKBACK + dt.timedelta(days=1)
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc) - lookback
+    end = start + lookback + dt.timedelta(days=1)
     keys = set()
     for row in rows:
         value = row[delta]
@@ -38,7 +39,7 @@ def modified_in_day(rows: list[dict], key: str, delta: str, fallback: str | None
 
 
 def test_partition_reads_every_row_of_a_shared_second_and_the_null_updated_at(genius_db, generated, warehouse, db):
-    _, meta = sync(client(genius_db), warehouse, ["leads", "prospect_sources"], day=SHARED_DAY)
+    result, meta = sync(client(genius_db), warehouse, ["leads", "prospect_sources"], day=SHARED_DAY)
     leads = {r[0] for r in db.execute("SELECT id FROM genius.leads")}
     want = modified_in_day(generated.rows["lead"], "lead_id", "updated_at", "added_on", SHARED_DAY)
     assert set(generated.quirks.shared_second) <= want  # 250 rows of one second, pages of 40
@@ -48,6 +49,14 @@ def test_partition_reads_every_row_of_a_shared_second_and_the_null_updated_at(ge
     assert_same_keys(sources, modified_in_day(generated.rows["prospect_source"], "id", "updated_at", "add_date",
                                               SHARED_DAY), "genius.prospect_sources")
     assert meta["leads"]["records_quarantined"] == 0  # a window read never meets a row without a time
+    reconciliation = {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()
+                      if e.check_name == "reconciliation"}
+    for table, source, fallback in (("leads", "lead", "added_on"), ("prospect_sources", "prospect_source", "add_date")):
+        counts = {k: v.value for k, v in reconciliation[table].metadata.items()}
+        key = "lead_id" if source == "lead" else "id"
+        # Genius's count is of the partition's day itself (no lookback), as the warehouse's is.
+        exact_day = modified_in_day(generated.rows[source], key, "updated_at", fallback, SHARED_DAY, LOOKBACK * 0)
+        assert reconciliation[table].passed and counts["source_count"] == counts["warehouse_count"] == len(exact_day)
 
 
 def test_page_boundaries_inside_one_second_lose_nothing(genius_db, generated):
