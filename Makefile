@@ -46,6 +46,8 @@ bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/leadconduit_full_read.py --events 200000
 	$(PY) benchmarks/marketsharp_full_read.py --rows 100000
 	$(PY) benchmarks/marketsharp_full_read.py --rows 650000
+	$(PY) benchmarks/genius_driver_choice.py --rows 200000
+	$(PY) benchmarks/genius_copy.py --rows 1000000
 
 clean:
 	rm -rf $(VENV) .crm_pipelines
