@@ -25,15 +25,16 @@ dev: $(VENV)/.installed-run
 sandbox: $(VENV)/.installed-run
 	$(PY) -m crm_pipelines.sandbox
 
+# Two workers (pytest-xdist): most tests wait on HTTP, PostgreSQL or subprocesses, so two halve the wall time.
 test: $(VENV)/.installed-test
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 $(VENV)/.installed-bench: $(VENV)/.installed-run
 	$(PY) -m pip install -q -e '.[bench]'
 	touch $@
 
 # Each script prints one JSON line; the warehouse is a scratch database on CRM_WAREHOUSE_URL's server
-# (or the embedded PostgreSQL). About 22 minutes; see benchmarks/README.md.
+# (or the embedded PostgreSQL). About 30 minutes; see benchmarks/README.md.
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/hubspot_contacts_full_sync.py --contacts 200000
 	$(PY) benchmarks/stage_costs.py --contacts 100000
@@ -43,6 +44,10 @@ bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/dlt_comparison.py --contacts 200000
 	$(PY) benchmarks/arrivy_full_read.py --tasks 15000
 	$(PY) benchmarks/leadconduit_full_read.py --events 200000
+	$(PY) benchmarks/marketsharp_full_read.py --rows 100000
+	$(PY) benchmarks/marketsharp_full_read.py --rows 650000
+	$(PY) benchmarks/genius_driver_choice.py --rows 200000
+	$(PY) benchmarks/genius_copy.py --rows 1000000
 	$(PY) benchmarks/salespro_full_read.py --rows 100000
 
 clean:

@@ -195,7 +195,7 @@ def _sync(context: AssetExecutionContext, spec: EntitySpec, client: SourceClient
     reconciliation = None
     quarantined_in_window: list[str] = []
     stats = client.call_stats()
-    calls_before, retries_before = stats.api_calls, stats.retries
+    calls_before, retries_before, events_before = stats.api_calls, stats.retries, dict(stats.events)
     with warehouse.session(spec, context.run_id, dry_run=config.dry_run) as session, ExitStack() as stack:
         # Entered after the entity's session, so committed before it (see Companion).
         companion_sessions = [stack.enter_context(warehouse.session(c.spec, context.run_id, dry_run=config.dry_run))
@@ -252,6 +252,7 @@ def _sync(context: AssetExecutionContext, spec: EntitySpec, client: SourceClient
     # The read is the entity's: its companions made no calls of their own.
     report.api_calls = stats.api_calls - calls_before
     report.retries = stats.retries - retries_before
+    report.events = {name: n - events_before.get(name, 0) for name, n in dict(stats.events).items()}
     for each in (report, *companion_reports):
         each.finish()
     return [report, *companion_reports], reconciliation

@@ -40,7 +40,9 @@ def encode_batch(frame: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> byt
         texts = [_ENCODERS[base_type(pg_type)](frame[name]) for name, pg_type in columns]
     except (Unsupported, KeyError):
         return None
-    return ("\n".join(map("\t".join, zip(*texts))) + "\n").encode()
+    # Each row is encoded on its own: one row with a character beyond Latin-1 (an emoji) would otherwise make
+    # the whole payload a 4-byte-per-character string before encoding (3x the cost of the join, measured).
+    return b"\n".join([row.encode() for row in map("\t".join, zip(*texts))]) + b"\n"
 
 
 def base_type(pg_type: str) -> str:
@@ -136,6 +138,25 @@ def _jsonb(series: pd.Series) -> list[str]:
     return _fill([t.replace("\\", "\\\\") if "\\" in t else t for t in texts], missing)
 
 
+def _interval(series: pd.Series) -> list[str]:
+    """timedelta as [-]H:MM:SS.ffffff, all in the time field: '26:15:00' stays 26 hours (psycopg's binary
+    path would store '1 day 02:15:00', equal in comparisons but not in extract(hour))."""
+    present, missing = _present(series)
+    if any(type(span) is not dt.timedelta for span in present):
+        raise Unsupported("expected timedelta values")
+    cache: dict[dt.timedelta, str] = {}  # durations repeat (appointment lengths): format each once
+    texts = []
+    for span in present:
+        text = cache.get(span)
+        if text is None:
+            micros = span // dt.timedelta(microseconds=1)
+            sign, micros = ("-", -micros) if micros < 0 else ("", micros)
+            seconds, fraction = divmod(micros, 1_000_000)
+            text = cache[span] = f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}.{fraction:06d}"
+        texts.append(text)
+    return _fill(texts, missing)
+
+
 _ENCODERS: dict[str, Callable[[pd.Series], list[str]]] = {
     "text": _text,
     "bigint": _numbers("i", lambda data: data.astype(np.int64).astype(str)),
@@ -145,5 +166,7 @@ _ENCODERS: dict[str, Callable[[pd.Series], list[str]]] = {
     "timestamptz": _timestamptz,
     "date": _exact(dt.date),
     "numeric": _exact(Decimal),
+    "time": _exact(dt.time),
+    "interval": _interval,
     "jsonb": _jsonb,
 }

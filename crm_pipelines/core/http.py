@@ -120,6 +120,10 @@ class HttpClient:
             self.counter.count_call()
             try:
                 response = self._client.request(method, path, params=params, content=content, headers=headers)
+                # httpx's response and its stream refer to each other (BoundSyncStream.response): in that cycle
+                # a body lives until the next full garbage collection, and megabyte pages pile up on the heap.
+                # The body is read and the connection released by now.
+                response.stream = httpx.ByteStream(b"")
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 last_problem = f"{type(exc).__name__}: {exc}"
                 delay = self.retry.backoff(attempt)

@@ -40,6 +40,7 @@ class SyncReport:
     api_calls: int = 0
     retries: int = 0
     row_count: int = 0
+    events: dict[str, int] = field(default_factory=dict)  # the source's own counts (CallStats.events)
     quarantine_sample: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -79,6 +80,8 @@ class SyncReport:
             "window_end": _iso(self.window.end),
             "dagster/row_count": self.row_count,
         }
+        for name, n in self.events.items():
+            meta.setdefault(name, n)  # never overrides a key of the contract
         if self.quarantine_sample:
             meta["quarantine_sample"] = MetadataValue.md(_sample_markdown(self.quarantine_sample))
         return meta

@@ -2,7 +2,8 @@
 
 A client is the Dagster resource an EntitySpec names (`resource_key`). Core asks it two things
 (`SourceClient`): `call_stats()`, the running count of calls to the source and of retries (the
-`api_calls` and `retries` metadata; for a database source a call is a query), and optionally
+`api_calls` and `retries` metadata; for a database source a call is a query) with any counts of the
+source's own (`count_event(name)`, e.g. characters removed from payloads: metadata under that name), and optionally
 `fetch_ahead_pages()`, how many pages to read ahead in a thread (0 or absent: none). Everything else
 between a client and its EntitySpecs is the source's own business.
 
@@ -15,7 +16,7 @@ which counts for them; a database client calls `count_call()` per query and `cou
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from dagster import ConfigurableResource
@@ -28,6 +29,8 @@ from crm_pipelines.core.ratelimit import Budget, Limiters, SlidingWindowLimiter
 class CallStats:
     api_calls: int = 0
     retries: int = 0
+    # Counts of the source's own, by metadata key (e.g. `invalid_characters_removed`).
+    events: dict[str, int] = field(default_factory=dict)
 
 
 class CallCounter:
@@ -44,6 +47,10 @@ class CallCounter:
     def count_retry(self, n: int = 1) -> None:
         with self._lock:
             self.stats.retries += n
+
+    def count_event(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            self.stats.events[name] = self.stats.events.get(name, 0) + n
 
 
 @runtime_checkable
@@ -82,6 +89,10 @@ class SourceResource(ConfigurableResource):
 
     def count_retry(self, n: int = 1) -> None:
         self._counter.count_retry(n)
+
+    def count_event(self, name: str, n: int = 1) -> None:
+        """Count something of the source's own; the sync reports it as metadata `name` (int)."""
+        self._counter.count_event(name, n)
 
     def call_stats(self) -> CallStats:
         return self._counter.stats

@@ -104,3 +104,21 @@ def test_a_nan_or_na_in_a_text_column_takes_the_path_that_nulls_it():
     frame = pd.DataFrame({"col": pd.Series([["a"], None, float("nan")], dtype=object)})
     assert copy_text.encode_batch(frame, [("col", "jsonb")]) == b'["a"]\n\\N\n\\N\n'
 
+
+
+def test_intervals_and_times_round_trip_through_the_text_path(db):
+    """A MySQL TIME beyond 24 h stays that many hours (not '1 day ...'); negative and fractional ones too."""
+    import datetime as dt
+
+    spans = [dt.timedelta(hours=26, minutes=15), dt.timedelta(hours=838, minutes=59, seconds=59),
+             -dt.timedelta(hours=1), dt.timedelta(seconds=1, microseconds=5), None]
+    times = [dt.time(0, 0), dt.time(23, 59, 59), dt.time(12, 30, 0, 250), None, dt.time(7)]
+    frame = pd.DataFrame({"span": pd.Series(spans, dtype=object), "at": pd.Series(times, dtype=object)})
+    payload = copy_text.encode_batch(frame, [("span", "interval"), ("at", "time")])
+    assert payload is not None
+    db.execute("CREATE TEMP TABLE t (span interval, at time)")
+    with db.cursor().copy("COPY t (span, at) FROM STDIN") as copy:
+        copy.write(payload)
+    rows = db.execute("SELECT span, at, extract(hour FROM span) FROM t").fetchall()
+    assert [r[0] for r in rows] == spans and [r[1] for r in rows] == times
+    assert rows[0][2] == 26 and rows[1][2] == 838

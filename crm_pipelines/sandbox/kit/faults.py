@@ -10,8 +10,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-RULE_KEYS = {"route", "object_type", "status", "retry_after", "policy", "delay_s", "drop", "short_page", "after",
-             "times", "probability"}
+RULE_KEYS = {"route", "object_type", "status", "retry_after", "policy", "delay_s", "drop", "short_page",
+             "truncate_body", "after", "times", "probability"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class FaultRule:
     delay_s: float = 0.0
     drop: bool = False
     short_page: int | None = None
+    truncate_body: int | None = None  # answer only the first N bytes of the body (a malformed payload)
     after: int = 0
     times: int | None = None
     probability: float | None = None
@@ -54,7 +55,7 @@ class FaultRule:
         return {
             "route": self.route, "object_type": self.object_type, "status": self.status,
             "retry_after": self.retry_after, "policy": self.policy, "delay_s": self.delay_s, "drop": self.drop,
-            "short_page": self.short_page, "after": self.after, "times": self.times,
+            "short_page": self.short_page, "truncate_body": self.truncate_body, "after": self.after, "times": self.times,
             "probability": self.probability, "matched": self.matched, "fired": self.fired,
         }
 
@@ -99,10 +100,11 @@ def _parse_rule(i: int, raw: dict, seed: int, resolve_type: Callable[[str], str]
         raise ValueError("drop must be true or false")
     short_page = _number(raw, "short_page", int, 0)
     delay_s = _number(raw, "delay_s", float, 0) or 0.0
-    if status is None and not drop and short_page is None and not delay_s:
-        raise ValueError("a rule needs at least one of status, drop, short_page, delay_s")
-    if sum(x for x in (status is not None, drop, short_page is not None)) > 1:
-        raise ValueError("status, drop and short_page are mutually exclusive")
+    truncate_body = _number(raw, "truncate_body", int, 0)
+    if status is None and not drop and short_page is None and truncate_body is None and not delay_s:
+        raise ValueError("a rule needs at least one of status, drop, short_page, truncate_body, delay_s")
+    if sum(x for x in (status is not None, drop, short_page is not None, truncate_body is not None)) > 1:
+        raise ValueError("status, drop, short_page and truncate_body are mutually exclusive")
     if short_page is not None and route not in vocab.short_routes:
         raise ValueError(f"short_page applies to routes {sorted(vocab.short_routes)}, not {route!r}")
     if status != 429 and (raw.get("retry_after") is not None or raw.get("policy") is not None):
@@ -117,7 +119,7 @@ def _parse_rule(i: int, raw: dict, seed: int, resolve_type: Callable[[str], str]
     return FaultRule(
         index=i, route=route, object_type=resolve_type(object_type) if object_type else None, status=status,
         retry_after=_number(raw, "retry_after", float, 0), policy=policy, delay_s=delay_s, drop=drop,
-        short_page=short_page, after=_number(raw, "after", int, 0) or 0, times=_number(raw, "times", int, 0),
+        short_page=short_page, truncate_body=truncate_body, after=_number(raw, "after", int, 0) or 0, times=_number(raw, "times", int, 0),
         probability=probability, rng=random.Random(f"{seed}:fault:{i}"),
     )
 

@@ -1,7 +1,7 @@
 """How an emulator plugs into the kit, and how the kit finds every emulator package.
 
 Each package `crm_pipelines.sandbox.<crm>` (other than `kit`) defines `EMULATOR = EmulatorSpec(...)` in its
-`__init__.py`; the server, `Sandbox` and the CLI serve whatever they find, so adding a CRM edits nothing
+`__init__.py`, or `NOT_AN_EMULATOR = True` when the CRM has no HTTP API to emulate (Genius: a database); the server, `Sandbox` and the CLI serve whatever they find, so adding a CRM edits nothing
 outside its own package. Free of HTTP: `mount` imports the emulator's routes only when called.
 """
 
@@ -39,6 +39,8 @@ def discover() -> dict[str, EmulatorSpec]:
     found: dict[str, EmulatorSpec] = {}
     for name in _package_names():
         module = importlib.import_module(f"{SANDBOX_PACKAGE}.{name}")
+        if getattr(module, "NOT_AN_EMULATOR", False):  # e.g. a database generator: nothing to serve over HTTP
+            continue
         spec = getattr(module, "EMULATOR", None)
         if not isinstance(spec, EmulatorSpec):
             raise TypeError(f"{module.__name__} must define EMULATOR = EmulatorSpec(...)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 # Converter kinds (crm_pipelines.core.columns): text, int, float, bool, datetime, email, phone, money.
 GUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -28,6 +29,7 @@ class SetDef:
         return any(name == LAST_UPDATE for name, _ in self.columns)
 
 
+@cache  # called for every property of every record; a feed has few distinct names
 def snake(name: str) -> str:
     """`firstName` -> `first_name`, `email1` -> `email1`, `salesperson1Id` -> `salesperson1_id`."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()

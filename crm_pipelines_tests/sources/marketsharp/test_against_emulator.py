@@ -3,6 +3,8 @@ each table equals the emulator's records exactly, whatever the paging, faults an
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from crm_pipelines.sources.marketsharp.sets import SETS, snake
@@ -41,7 +43,7 @@ def test_every_set_is_read_exactly(control, emulated, warehouse, db, setdef):
 
 
 def test_values_arrive_clean_and_in_utc(control, emulated, warehouse, db):
-    sync(emulated, warehouse, "contacts", config={"full_refresh": True})
+    _, meta = sync(emulated, warehouse, "contacts", config={"full_refresh": True})
     rows = db.execute("SELECT id, first_name, last_update FROM marketsharp.contacts").fetchall()
     dirty = 0
     for record_id, first_name, last_update in rows:
@@ -52,6 +54,11 @@ def test_values_arrive_clean_and_in_utc(control, emulated, warehouse, db):
     # The wire did carry characters XML forbids (invalid_char_rate 5 %): a raw control and a reference.
     body = emulated.http.request_raw("GET", "/Contacts", params={"$top": 1000}).content
     assert b"\x0b" in body and b"&#x1;" in body
+    # ... and the sync says how many it removed (a sync of a clean set says 0).
+    assert meta["invalid_characters_removed"] > 0
+    control.reset(invalid_char_rate=0)
+    _, clean = sync(emulated, warehouse, "contacts", config={"full_refresh": True})
+    assert clean["invalid_characters_removed"] == 0 and clean["records_fetched"] > 0
 
 
 def test_rows_sharing_one_timestamp_across_page_boundaries_are_all_read_once(control, sandbox, warehouse, db):
@@ -122,3 +129,15 @@ def test_local_times_across_dst_changes_load_as_utc(control, emulated, warehouse
                              "FROM marketsharp.contacts WHERE id = ANY(%s)", [[first, second, spring, summer]]))
     assert loaded == {first: "2026-11-01T05:30", second: "2026-11-01T05:30",  # ambiguous: read as the first
                       spring: "2026-03-08T07:30", summer: "2026-07-04T16:00"}
+
+
+def test_a_truncated_feed_fails_the_run_clearly_and_the_rerun_is_exact(control, emulated, warehouse, db):
+    sync(emulated, warehouse, "contacts", config={"full_refresh": True})
+    control.faults({"route": "feed", "truncate_body": 2000, "times": 1, "after": 3})
+    result, _ = sync(emulated, warehouse, "contacts", config={"full_refresh": True}, raise_on_error=False)
+    assert not result.success
+    assert re.search(r"MarketSharpPayloadError: GET \S*/Contacts: unreadable feed: ", failure_text(result))
+    # The failed full read deleted nothing (only a complete read may), and the rerun is exact.
+    assert db.execute("SELECT count(*) FROM marketsharp.contacts WHERE _deleted_at IS NOT NULL").fetchone()[0] == 0
+    sync(emulated, warehouse, "contacts", config={"full_refresh": True})
+    assert_same_keys(stored(db, "contacts"), control.truth_ids("contacts"), "marketsharp.contacts")

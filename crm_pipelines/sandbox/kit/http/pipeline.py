@@ -156,7 +156,11 @@ class ApiEndpoint:
         count = dialect.results_count(payload)
         if count is not None:
             entry["results"] = count
-        return status, dialect.render(status, payload, headers)
+        response = dialect.render(status, payload, headers)
+        if fault is not None and fault.truncate_body is not None:
+            response.body = response.body[:fault.truncate_body]
+            response.headers["content-length"] = str(len(response.body))
+        return status, response
 
 
 async def _drop_connection(scope: dict, receive: Callable) -> None:
