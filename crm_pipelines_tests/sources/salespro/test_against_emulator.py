@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
 from decimal import Decimal
 
+from crm_pipelines.sources.salespro.resource import SalesProQueryError
 from crm_pipelines_tests.sources.salespro.conftest import (
     DAY, emulated_client, failure_text, quarantined, stored, sync,
 )
@@ -214,3 +217,28 @@ def test_a_slow_query_within_the_limit_is_polled_to_the_end(control, emulated, w
     sync(emulated, warehouse, "estimates")
     assert control.operations()["GetQueryExecution"] >= 3  # QUEUED, RUNNING ..., SUCCEEDED
     assert_same_keys(stored(db, "estimates"), control.in_partition("estimates")["ids"], "salespro.estimates")
+
+
+def test_a_query_cancelled_elsewhere_fails_with_athenas_reason(control, sandbox, exports_dir):
+    control.reset(query_faults=[{"table": "estimate", "state": "SLOW", "running_s": 30}])
+    client = emulated_client(sandbox, exports_dir)
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            client.run_query("SELECT * FROM estimate")
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    emulator = sandbox.salespro
+    deadline = time.monotonic() + 10
+    while not emulator.engine.executions and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with emulator.lock:  # an operator stops it in the console
+        emulator.engine.stop(next(iter(emulator.engine.executions.values())))
+    thread.join(timeout=10)
+    assert len(outcome) == 1 and isinstance(outcome[0], SalesProQueryError)
+    assert "CANCELLED" in str(outcome[0]) and "Query cancelled by user" in str(outcome[0])
+    assert control.operations()["StartQueryExecution"] == 1  # a cancelled query is not run again
