@@ -87,7 +87,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--page-size", type=int, default=2_500)
-    parser.add_argument("--batch-size", type=int, default=2_500)
+    parser.add_argument("--batch-size", type=int, default=None, help="default: the entity's own (2,500)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -101,7 +101,8 @@ def main() -> None:
             result = materialize([asset], resources={"genius": client, "warehouse": Warehouse(url=url)},
                                  partition_key="2024-01-01",
                                  run_config={"ops": {"genius__appointments": {"config": {
-                                     "full_refresh": True, "batch_size": args.batch_size}}}})
+                                     "full_refresh": True,
+                                     **({"batch_size": args.batch_size} if args.batch_size else {})}}}})
             wall = time.perf_counter() - started
     meta = {k: v.value for k, v in result.asset_materializations_for_node("genius__appointments")[0].metadata.items()}
     emit({"benchmark": "genius_copy", "table": "appointment", "columns": len(data.COLUMNS["appointment"]) + 1,

@@ -54,7 +54,8 @@ class EntityRunConfig(Config):
 
     dry_run: bool = Field(default=False, description="Fetch, type and validate, but write nothing.")
     limit: int | None = Field(default=None, description="Stop after this many records (testing aid).")
-    batch_size: int = Field(default=5000, description="Records per load batch (one COPY + upsert).")
+    batch_size: int | None = Field(default=None, description="Records per load batch (one COPY + upsert); "
+                                   "unset: the entity's own (5000 unless a wide table declares fewer).")
     full_refresh: bool = Field(default=False, description="Ignore the partition window and read everything.")
 
     _limit_is_positive = field_validator("limit")(at_least_one)
@@ -207,7 +208,7 @@ def _sync(context: AssetExecutionContext, spec: EntitySpec, client: SourceClient
             source = Prefetch(source, ahead, name=f"fetch {spec.table}")
         loader = SerialWorker(name=f"load {spec.table}")
         try:
-            for pages in _batches(_limited(source, config.limit), config.batch_size):
+            for pages in _batches(_limited(source, config.limit), config.batch_size or spec.batch_size):
                 records = [r for page in pages for r in page.records]
                 report.fetched += len(records)
                 prepared, quarantined, derived = None, [], []

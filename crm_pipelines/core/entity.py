@@ -108,6 +108,9 @@ class EntitySpec:
     # Columns the warehouse indexes besides the key, e.g. the column a page's `complete_scope` names (each
     # replacement then finds its scope's rows by index instead of scanning the table).
     indexes: Sequence[str] = ()
+    # Records per load batch when the run config does not say (`batch_size`): a wide table holds more
+    # memory per record in flight (two batches: one typed while the other loads), so it may take less.
+    batch_size: int = 5000
     # Entities derived from this one's records by the same read (one multi-asset, one op).
     companions: Sequence[Companion] = ()
 

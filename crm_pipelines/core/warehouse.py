@@ -40,8 +40,18 @@ class Warehouse(ConfigurableResource):
 
     url: str
     max_delete_share: float = 0.05
+    # A run may always soft-delete this many rows, whatever the share: on a reference table of 8 rows one
+    # deletion is 12.5 %, and a share alone would refuse every single deletion on tables under 20 rows.
+    max_delete_rows_floor: int = 1
 
     _share_is_a_fraction = field_validator("max_delete_share")(a_fraction)
+
+    @field_validator("max_delete_rows_floor")
+    @classmethod
+    def _floor_not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError(f"max_delete_rows_floor must be >= 0, got {value}")
+        return value
 
     def setup_for_execution(self, context) -> None:
         self._target()  # a wrong value fails the run at once, before any source is read
@@ -80,7 +90,7 @@ class Warehouse(ConfigurableResource):
         with self.connect() as conn:
             ensure_table(conn, spec)
             try:
-                session = LoadSession(conn, spec, run_id, share)
+                session = LoadSession(conn, spec, run_id, share, self.max_delete_rows_floor)
                 yield session
             except BaseException:
                 conn.rollback()
@@ -113,13 +123,15 @@ class PreparedBatch:
 
 
 class LoadSession:
-    def __init__(self, conn: psycopg.Connection, spec: EntitySpec, run_id: str, max_delete_share: float):
+    def __init__(self, conn: psycopg.Connection, spec: EntitySpec, run_id: str, max_delete_share: float,
+                 max_delete_rows_floor: int = 1):
         self.conn = conn
         self.spec = spec
         self.run_id = run_id
         self.columns = ddl.load_columns(spec)
         self.names = [c.name for c in self.columns]
         self.max_delete_share = max_delete_share
+        self.max_delete_rows_floor = max_delete_rows_floor
         types = {c.name: c.pg_type for c in self.columns}
         # Arrays of keys are passed typed: psycopg sends a list of str as an untyped array.
         self._key_arrays = sql.SQL(", ").join(
@@ -229,11 +241,12 @@ class LoadSession:
             cur.execute(sql.SQL("SELECT count(*) FROM {} WHERE _deleted_at IS NULL AND {}").format(table, condition),
                         params)
             pending = cur.fetchone()[0]
-            allowed = self.max_delete_share * self.rows_at_start
+            allowed = max(self.max_delete_share * self.rows_at_start, self.max_delete_rows_floor)
             if pending and self.deleted + pending > allowed:
                 raise MassDeletionError(
                     f"{self.spec.table}: refusing to soft-delete {self.deleted + pending} of {self.rows_at_start} "
-                    f"rows in one run (max_delete_share={self.max_delete_share}); nothing of this run was kept")
+                    f"rows in one run (max_delete_share={self.max_delete_share}, max_delete_rows_floor="
+                    f"{self.max_delete_rows_floor}); nothing of this run was kept")
             cur.execute(sql.SQL("UPDATE {} SET _deleted_at = now(), _synced_at = now(), _run_id = %s "
                                 "WHERE _deleted_at IS NULL AND {}").format(table, condition), [self.run_id, *params])
             self.deleted += cur.rowcount

@@ -11,7 +11,7 @@ from crm_pipelines.core.columns import EntitySchema, Int, Object, Text, Timestam
 from crm_pipelines.core.entity import EntitySpec
 from crm_pipelines.core.processing import record_processor
 from crm_pipelines.core.validation import split_valid
-from crm_pipelines.core.warehouse import MassDeletionError
+from crm_pipelines.core.warehouse import MassDeletionError, Warehouse
 
 
 class Thing(EntitySchema):
@@ -134,6 +134,20 @@ def test_mass_deletion_is_refused_and_nothing_is_kept(warehouse, db):
             session.soft_delete([(str(i),) for i in range(3)])
             session.soft_delete([(str(i),) for i in range(3, 6)])
     assert db.execute("SELECT count(*) FROM testcrm.things WHERE _deleted_at IS NOT NULL").fetchone()[0] == 0
+
+
+def test_a_small_table_may_lose_one_row_a_run_whatever_the_share(warehouse, db):
+    load(warehouse, [thing(i) for i in range(8)])
+    with warehouse.session(SPEC, "run-1") as session:
+        assert session.soft_delete([("3",)]) == 1  # 12.5 % of the table, within the floor of one row
+    with pytest.raises(MassDeletionError, match="refusing to soft-delete 2 of 7 .*max_delete_rows_floor=1"):
+        with warehouse.session(SPEC, "run-2") as session:
+            session.soft_delete([("4",), ("5",)])
+    lenient = Warehouse(url=warehouse.url, max_delete_rows_floor=2)
+    with lenient.session(SPEC, "run-3") as session:
+        assert session.soft_delete([("4",), ("5",)]) == 2
+    with pytest.raises(ValueError, match="max_delete_rows_floor"):
+        Warehouse(url=warehouse.url, max_delete_rows_floor=-1)
 
 
 def test_replace_scope_soft_deletes_only_unlisted_rows_of_the_scope(warehouse, db):

@@ -125,10 +125,18 @@ def fetch_location_reports(client: ArrivyResource, request: FetchRequest) -> Ite
 
 
 def _spec(name: str, schema, fetch, modified: str, description: str, *, partitioned: bool = False,
-          key: tuple[str, ...] = ("id",), deps=(), hourly: bool | None = None, indexes=()) -> EntitySpec:
+          key: tuple[str, ...] = ("id",), deps=(), hourly: bool | None = None, indexes=(),
+          deletes_unseen: bool = False) -> EntitySpec:
     return EntitySpec(crm=CRM, name=name, schema=schema, resource_key=RESOURCE_KEY, fetch=fetch,
                       process=record_processor(schema, dict, modified), key=key, partitioned=partitioned,
-                      deps=deps, description=description, hourly=hourly, indexes=indexes)
+                      deps=deps, description=description, hourly=hourly, indexes=indexes,
+                      deletes_unseen=deletes_unseen)
+
+
+def _list_spec(name: str, schema, fetch, description: str) -> EntitySpec:
+    """A list read in full each run: what it no longer returns was deleted in Arrivy (soft-deleted here)."""
+    return _spec(name, schema, fetch, "updated", description + " Rows Arrivy no longer lists are soft-deleted.",
+                 deletes_unseen=True)
 
 
 ENTITIES: list[EntitySpec] = [
@@ -141,16 +149,16 @@ ENTITIES: list[EntitySpec] = [
           "their history was last read.",
           # Each task's history replaces its rows by `task_id`: indexed, or every replacement scans the table.
           partitioned=True, indexes=("task_id",), deps=[[CRM, "tasks"]]),
-    _spec("bookings", schemas.Booking, _listing(lambda c: c.pages("/bookings", c.bookings_per_page)), "updated",
-          "Arrivy bookings (self-scheduling records); no modified filter, read in full each run."),
-    _spec("entities", schemas.Entity, _listing(lambda c: c.pages("/entities", c.entities_per_page)), "updated",
-          "Arrivy entities (crew members and assets) with their last reading; read in full each run."),
-    _spec("crews", schemas.Crew, _listing(lambda c: c.pages("/crews", c.crews_per_page)), "updated",
-          "Arrivy crews with their embedded members; read in full each run."),
-    _spec("groups", schemas.Group, _listing(lambda c: c.pages("/groups", c.groups_per_page)), "updated",
-          "Arrivy groups (divisions, partner companies); read in full each run."),
-    _spec("statuses", schemas.Status, _listing(lambda c: iter([c.statuses()])), "updated",
-          "Arrivy status definitions; one call returns them all."),
+    _list_spec("bookings", schemas.Booking, _listing(lambda c: c.pages("/bookings", c.bookings_per_page)),
+               "Arrivy bookings (self-scheduling records); no modified filter, read in full each run."),
+    _list_spec("entities", schemas.Entity, _listing(lambda c: c.pages("/entities", c.entities_per_page)),
+               "Arrivy entities (crew members and assets) with their last reading; read in full each run."),
+    _list_spec("crews", schemas.Crew, _listing(lambda c: c.pages("/crews", c.crews_per_page)),
+               "Arrivy crews with their embedded members; read in full each run."),
+    _list_spec("groups", schemas.Group, _listing(lambda c: c.pages("/groups", c.groups_per_page)),
+               "Arrivy groups (divisions, partner companies); read in full each run."),
+    _list_spec("statuses", schemas.Status, _listing(lambda c: iter([c.statuses()])),
+               "Arrivy status definitions; one call returns them all."),
     _spec("location_reports", schemas.LocationReport, fetch_location_reports, "time",
           "Entity location readings, partitioned by reading time (daily, UTC).",
           partitioned=True, key=("entity_id", "time")),

@@ -110,6 +110,17 @@ def test_edits_at_any_schedule_date_and_a_deletion_are_right_after_the_next_run(
     assert db.execute("SELECT _deleted_at IS NOT NULL FROM arrivy.tasks WHERE id = %s", (ids[5],)).fetchone()[0]
 
 
+def test_a_crew_and_a_group_deleted_in_arrivy_are_soft_deleted_by_the_next_read(control, emulated, warehouse, db):
+    for table in ("crews", "groups"):
+        sync(table, emulated, warehouse)
+        gone = sorted(control.truth(table))[0]
+        control.mutate(object_type=table, ids=[gone], action="archive")
+        _, meta = sync(table, emulated, warehouse)
+        assert meta["records_deleted"] == 1
+        assert db.execute(f"SELECT _deleted_at IS NOT NULL FROM arrivy.{table} WHERE id = %s", (gone,)).fetchone()[0]
+        assert_exact(control, db, table)
+
+
 def test_a_new_status_report_reaches_the_history_of_its_day(control, sandbox, emulated, warehouse, db):
     sync("tasks", emulated, warehouse)
     sync("task_statuses", emulated, warehouse, partition=DAY, config=FULL)
