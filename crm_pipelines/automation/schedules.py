@@ -1,5 +1,6 @@
 """Per-CRM jobs and schedules: hourly for the partitioned entities (legacy staggered slots), weekly full
-refresh for the unpartitioned ones and deletion detection. All schedules start stopped."""
+refresh for the unpartitioned ones, deletion detection and the partitioned entities that need a complete
+read weekly. All schedules start stopped."""
 
 from __future__ import annotations
 
@@ -42,9 +43,10 @@ def _keys(assets: Sequence[AssetsDefinition]) -> list[AssetKey]:
 
 def crm_jobs_and_schedules(crm: str, minute: int, hourly: Sequence[AssetsDefinition],
                            weekly: Sequence[AssetsDefinition], partitions_def: DailyPartitionsDefinition,
-                           ) -> tuple[list, list[ScheduleDefinition]]:
+                           weekly_full_reads: Sequence[AssetsDefinition] = ()) -> tuple[list, list[ScheduleDefinition]]:
     """`hourly`: the partitioned entities (today's partition) and any unpartitioned one read in full every
-    hour; `weekly`: the other unpartitioned entities and the removal assets."""
+    hour; `weekly`: the other unpartitioned entities and the removal assets; `weekly_full_reads`: partitioned
+    entities the weekly run also reads in full (`EntitySpec.weekly_full_read`)."""
     jobs, schedules = [], []
     if hourly:
         hourly_job = define_asset_job(f"{crm}_hourly", selection=AssetSelection.assets(*_keys(hourly)),
@@ -59,11 +61,22 @@ def crm_jobs_and_schedules(crm: str, minute: int, hourly: Sequence[AssetsDefinit
 
         jobs.append(hourly_job)
         schedules.append(_hourly)
-    if weekly:
-        job = define_asset_job(f"{crm}_weekly_full_refresh", selection=AssetSelection.assets(*_keys(weekly)),
+    if weekly or weekly_full_reads:
+        job = define_asset_job(f"{crm}_weekly_full_refresh",
+                               selection=AssetSelection.assets(*_keys([*weekly, *weekly_full_reads])),
+                               partitions_def=partitions_def if weekly_full_reads else None,
                                tags={"crm": crm}, executor_def=in_process_executor)
+        # A partitioned entity's full read is a `full_refresh` run of one partition (today's): the window is
+        # ignored, and a run of a partitioned asset needs a partition key all the same.
+        full_refresh = {"ops": {a.node_def.name: {"config": {"full_refresh": True}} for a in weekly_full_reads}}
+
+        @schedule(name=f"{crm}_weekly_full_refresh_schedule", job=job, cron_schedule=f"{30 + minute} 3 * * 0",
+                  execution_timezone="UTC", default_status=DefaultScheduleStatus.STOPPED)
+        def _weekly(context: ScheduleEvaluationContext):
+            moment = context.scheduled_execution_time
+            today = moment.astimezone(dt.timezone.utc).date().isoformat() if weekly_full_reads else None
+            return RunRequest(run_key=f"weekly@{moment.isoformat()}", partition_key=today, run_config=full_refresh)
+
         jobs.append(job)
-        schedules.append(ScheduleDefinition(
-            name=f"{crm}_weekly_full_refresh_schedule", job=job, cron_schedule=f"{30 + minute} 3 * * 0",
-            execution_timezone="UTC", default_status=DefaultScheduleStatus.STOPPED))
+        schedules.append(_weekly)
     return jobs, schedules

@@ -26,8 +26,10 @@ def source_definitions(source: Source, partitions: DailyPartitionsDefinition) ->
     entity_assets = source.entity_assets(partitions)
     hourly = [entity_assets[s.name] for s in source.entities if s.refreshed_hourly]
     weekly = [entity_assets[s.name] for s in source.entities if not s.refreshed_hourly]
+    full_reads = [entity_assets[s.name] for s in source.entities if s.weekly_full_read]
     removals = source.removal_assets()
-    jobs, schedules = crm_jobs_and_schedules(source.crm, source.minute, hourly, [*weekly, *removals], partitions)
+    jobs, schedules = crm_jobs_and_schedules(source.crm, source.minute, hourly, [*weekly, *removals], partitions,
+                                             weekly_full_reads=full_reads)
     checks = []
     if hourly:
         checks += build_last_update_freshness_checks(assets=hourly, lower_bound_delta=source.freshness)

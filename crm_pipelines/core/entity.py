@@ -3,7 +3,8 @@
 Besides where records come from and how they are typed, an entity declares its partition axis
 (`partition_column`: the modified time, or another timestamp column the source can filter on) and how
 deletions are learnt: pages that report them (`Page.deleted_keys`), pages that carry a scope's complete
-set (`Page.complete_scope`), or, with `deletes_unseen`, absence from a complete read of the whole set.
+set (`Page.complete_scope`), or, with `deletes_unseen`, absence from a complete read of the whole set
+(for a partitioned entity, `weekly_full_read` makes the weekly run such a read).
 """
 
 from __future__ import annotations
@@ -105,6 +106,10 @@ class EntitySpec:
     # True for an unpartitioned entity whose complete read is cheap enough to run every hour (the only way
     # to see edits when the source cannot filter on modification).
     hourly: bool | None = None
+    # A partitioned entity the weekly run also reads in full (a `full_refresh` run): for what its windows
+    # cannot see, i.e. rows gone from a source that lists no deletion (with `deletes_unseen`, whatever the
+    # key's width) and changes that leave the modified time alone (columns joined from another record).
+    weekly_full_read: bool = False
     # Columns the warehouse indexes besides the key, e.g. the column a page's `complete_scope` names (each
     # replacement then finds its scope's rows by index instead of scanning the table).
     indexes: Sequence[str] = ()
@@ -118,6 +123,11 @@ class EntitySpec:
     def asset_keys(self) -> list[list[str]]:
         """Its own asset key, then its companions'."""
         return [self.asset_key, *(c.spec.asset_key for c in self.companions)]
+
+    def __post_init__(self) -> None:
+        if self.weekly_full_read and not self.partitioned:
+            raise ValueError(f"{self.crm}.{self.name}: weekly_full_read is for a partitioned entity; an "
+                             "unpartitioned one is read in full by every run already")
 
     @property
     def refreshed_hourly(self) -> bool:

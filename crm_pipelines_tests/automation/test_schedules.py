@@ -63,3 +63,10 @@ def test_every_entity_asset_has_a_freshness_check():
     entities = {k for k in REPOSITORY.asset_graph.get_all_asset_keys() if not k.path[-1].endswith("_removal")}
     assert entities == checked
 
+
+
+def test_a_weekly_run_without_partitioned_full_reads_asks_for_no_partition():
+    schedule = REPOSITORY.get_schedule_def("hubspot_weekly_full_refresh_schedule")
+    (request,) = schedule.evaluate_tick(build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 11, 29, 3, 30, tzinfo=UTC), repository_def=REPOSITORY)).run_requests
+    assert request.partition_key is None and request.run_config == {"ops": {}}

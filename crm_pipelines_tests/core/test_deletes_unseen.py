@@ -3,6 +3,8 @@ whole set deletes, exactly the rows it did not see, under the mass-deletion guar
 
 from __future__ import annotations
 
+import pytest
+
 from crm_pipelines.core.warehouse import Warehouse
 from crm_pipelines_tests.core.table_source import TableClient, deleted_ids, jobs_spec, live_ids, run
 
@@ -91,3 +93,9 @@ def test_a_dry_run_reports_the_deletions_and_writes_none(warehouse, db):
     _, meta = run(SPEC, TableClient(rows=100, missing=[3, 4]), warehouse, dry_run=True)
     assert meta["records_deleted"] == 2
     assert deleted_ids(db) == set()
+
+
+def test_a_weekly_full_read_is_declared_on_a_partitioned_entity_only():
+    assert jobs_spec(weekly_full_read=True, partitioned=True).weekly_full_read
+    with pytest.raises(ValueError, match="weekly_full_read is for a partitioned entity"):
+        jobs_spec(weekly_full_read=True, partitioned=False)

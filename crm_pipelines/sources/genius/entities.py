@@ -32,10 +32,11 @@ def _fetch(table: TableDef, zone: ZoneHolder):
 def _describe(table: TableDef) -> str:
     if table.partitioned:
         fallback = f" (rows without one by `{table.delta[1]}`)" if len(table.delta) > 1 else ""
+        weekly = ("Weekly full read: refreshes the joined columns (their change leaves `updated_at` alone) and "
+                  "soft-deletes the rows Genius no longer has." if table.weekly_full_read else
+                  "Deletions: the weekly removal asset asks for every warehouse key.")
         how = (f"Partitioned daily (UTC) on `{table.delta[0]}`{fallback}, GENIUS_TIMEZONE wall time converted; "
-               "hourly runs read today's partition. Deletions: the weekly removal asset asks for every "
-               "warehouse key." if len(table.key) == 1 else
-               "Partitioned daily (UTC) on `updated_at`; deletions are found by a full refresh.")
+               f"hourly runs read today's partition. {weekly}")
     else:
         how = "Small: read in full every hour; rows no longer in Genius are soft-deleted."
     return f"Genius `{table.source}`. {how}"
@@ -47,6 +48,7 @@ def _spec(table: TableDef) -> EntitySpec:
         crm=CRM, name=table.table, schema=SCHEMAS[table.table], resource_key=RESOURCE_KEY,
         fetch=_fetch(table, zone), process=processor(table, zone), key=table.warehouse_key,
         partitioned=table.partitioned, hourly=None if table.partitioned else True, deletes_unseen=True,
+        weekly_full_read=table.weekly_full_read,
         count=_count(table) if table.partitioned else None,
         deps=[[CRM, BY_SOURCE[parent].table] for parent in table.refers],
         # Rows of up to ~40 columns: batches of 5,000 peaked at 272 MB copying 1M rows, 2,500 at 223 MB
@@ -69,12 +71,12 @@ def _missing(table: TableDef):
 
 
 ENTITIES: list[EntitySpec] = [_spec(table) for table in TABLES]
-# Large tables are read by window: a key read is how they learn of deletions (the small ones, read in
-# full every hour, learn it from that read). `appointment_to_service` has a two-column key: its deletions
-# come from a full refresh (BEHAVIOR.md).
+# Large tables are read by window: a weekly complete read is how they learn of deletions (the small ones,
+# read in full every hour, learn it from that read). Those read in full weekly anyway (`weekly_full_read`)
+# learn it from that read; the others from a read of their keys.
 REMOVALS: list[RemovalSpec] = [
     RemovalSpec(crm=CRM, entity=table.table, resource_key=RESOURCE_KEY, find_deleted=_missing(table),
                 chunk=REMOVAL_CHUNK,
                 description=f"Weekly: soft-deletes genius.{table.table} rows whose key Genius no longer has.")
-    for table in TABLES if table.partitioned and len(table.key) == 1
+    for table in TABLES if table.partitioned and not table.weekly_full_read
 ]

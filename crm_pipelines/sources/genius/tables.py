@@ -50,6 +50,14 @@ class TableDef:
         return self.large and bool(self.delta)
 
     @property
+    def weekly_full_read(self) -> bool:
+        """A partitioned table the weekly run reads in full: its joined columns change without its
+        `updated_at` (the joined tables have no modified time), or its two-column key cannot be asked
+        about by the one-column weekly key read. The full read sees both, and a key it did not return is
+        a deletion."""
+        return self.partitioned and (bool(self.joins) or len(self.key) > 1)
+
+    @property
     def warehouse_key(self) -> tuple[str, ...]:
         return ("id",) if len(self.key) == 1 else self.key
 

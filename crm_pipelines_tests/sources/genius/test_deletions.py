@@ -1,5 +1,6 @@
-"""Rows deleted in Genius: soft-deleted by the weekly key read (large tables) or by the hourly full read
-(small ones), never beyond the 5 % guard."""
+"""Rows deleted in Genius: soft-deleted by the weekly key read (large tables), the weekly full read (those with
+joined columns or a two-column key: test_weekly_full_read.py) or the hourly full read (small ones), never
+beyond the 5 % guard."""
 
 from __future__ import annotations
 
@@ -26,21 +27,21 @@ def remove(genius, warehouse, entity: str):
 
 def test_weekly_key_read_soft_deletes_what_genius_lost_under_the_guard(scratch_db, mariadb, warehouse, db):
     genius = client(scratch_db)
-    sync(genius, warehouse, ["prospects"])  # full refresh: 100 prospects
-    assert db.execute("SELECT count(*) FROM genius.prospects").fetchone()[0] == 100
+    sync(genius, warehouse, ["prospect_sources"])  # full refresh: 100 prospect sources
+    assert db.execute("SELECT count(*) FROM genius.prospect_sources").fetchone()[0] == 100
 
-    delete_rows(mariadb, scratch_db, "prospect", "id", [3, 50, 97])  # 3 %: within the guard
-    result = remove(genius, warehouse, "prospects")
+    delete_rows(mariadb, scratch_db, "prospect_source", "id", [3, 50, 97])  # 3 %: within the guard
+    result = remove(genius, warehouse, "prospect_sources")
     assert result.success
-    assert deleted(db, "prospects") == {3, 50, 97}
-    meta = result.asset_materializations_for_node("genius__prospects_removal")[0].metadata
+    assert deleted(db, "prospect_sources") == {3, 50, 97}
+    meta = result.asset_materializations_for_node("genius__prospect_sources_removal")[0].metadata
     assert meta["records_deleted"].value == 3 and meta["records_checked"].value == 100
 
-    delete_rows(mariadb, scratch_db, "prospect", "id", list(range(10, 17)))  # 7 more: past 5 %
-    result = remove(genius, warehouse, "prospects")
+    delete_rows(mariadb, scratch_db, "prospect_source", "id", list(range(10, 17)))  # 7 more: past 5 %
+    result = remove(genius, warehouse, "prospect_sources")
     assert not result.success
     assert "refusing to soft-delete" in str(result.all_events)
-    assert deleted(db, "prospects") == {3, 50, 97}  # nothing of the refused run was kept
+    assert deleted(db, "prospect_sources") == {3, 50, 97}  # nothing of the refused run was kept
 
 
 def test_the_hourly_full_read_of_a_small_table_soft_deletes_a_missing_row(scratch_db, mariadb, warehouse, db):
