@@ -213,9 +213,10 @@ def test_a_query_past_the_limit_is_stopped(control, sandbox, exports_dir, wareho
 
 
 def test_a_slow_query_within_the_limit_is_polled_to_the_end(control, emulated, warehouse, db):
-    control.reset(query_running_s=0.3)
+    control.reset(query_running_s=0.6)
     sync(emulated, warehouse, "estimates")
-    assert control.operations()["GetQueryExecution"] >= 3  # QUEUED, RUNNING ..., SUCCEEDED
+    # Polled while QUEUED/RUNNING, then once more when SUCCEEDED (polls are at most poll_max_s = 0.05 s apart).
+    assert control.operations()["GetQueryExecution"] >= 2
     assert_same_keys(stored(db, "estimates"), control.in_partition("estimates")["ids"], "salespro.estimates")
 
 
