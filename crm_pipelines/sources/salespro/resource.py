@@ -75,8 +75,11 @@ class SalesProResource(SourceResource):
     exports_dir: str = ""
     # Rows per GetQueryResults call (Athena's maximum is 1000).
     page_size: int = 1000
-    # Rows per query: a larger read continues with the keyset (updated_at, key) in a new query.
-    rows_per_query: int = 100_000
+    # Rows per query: a larger read continues with the keyset (updated_at, key) in a new query. Athena bills
+    # each query's scan of the whole table, so a full sync must stay within three queries: a million rows a
+    # query keeps tables ten times the legacy volumes (~106k rows) in one. Results are paged 1,000 rows at
+    # a time whatever the query's size.
+    rows_per_query: int = 1_000_000
     # Attempts of one API call on throttling, 5xx and dropped connections (botocore's own: 3 in total).
     max_attempts: int = 8
     backoff_base_s: float = 0.5
@@ -119,7 +122,11 @@ class SalesProResource(SourceResource):
             # botocore's own retries are off: `call` retries (and counts) every attempt itself.
             config = Config(retries={"total_max_attempts": 1}, connect_timeout=self.timeout_s,
                             read_timeout=self.timeout_s, max_pool_connections=4)
-            self._client = session.client("athena", endpoint_url=self.endpoint_url or None, config=config)
+            # botocore posts to the endpoint as given: a service under a path (the sandbox's `/salespro`)
+            # answers a path without its slash with a redirect botocore does not follow. AWS's own endpoints
+            # take the slash as well.
+            endpoint = self.endpoint_url.rstrip("/") + "/" if self.endpoint_url else None
+            self._client = session.client("athena", endpoint_url=endpoint, config=config)
             self._client.meta.events.register("before-parse.athena.GetQueryResults", _decode_results_fast)
         return self._client
 

@@ -70,7 +70,8 @@ def control(sandbox, exports_dir):
 
 
 def endpoint(sandbox) -> str:
-    return f"{sandbox.url_for('salespro')}/"
+    # Without the trailing slash boto3 itself needs (the resource adds it), as an operator would write it.
+    return sandbox.url_for("salespro")
 
 
 def emulated_client(sandbox, exports_dir: str, **overrides: Any) -> SalesProResource:
