@@ -28,8 +28,8 @@ pytestmark = pytest.mark.slow  # worker processes, a run process and RabbitMQ
 
 DAY = dt.date(2026, 11, 12)
 # Every record modified on DAY, so one partition is the whole portal; small pages make enough searches
-# (~45) that two workers each pacing alone at 4 / s would together pass HubSpot's 5 / s.
-COUNTS = {"contacts": 120, "companies": 60, "deals": 60, "appointments": 60, "genius_users": 60, "owners": 12}
+# (~27) that two workers each pacing alone at 4 / s would together pass HubSpot's 5 / s (they do: 429s).
+COUNTS = {"contacts": 60, "companies": 30, "deals": 30, "appointments": 30, "genius_users": 30, "owners": 12}
 ENTITIES = ("contacts", "companies", "deals", "appointments", "divisions", "genius_users")
 PUBLISHED = {"ten_secondly_limit": 100, "search_per_second": 5}
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -39,7 +39,7 @@ def _rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def vhost() -> Iterator[str]:
     """A RabbitMQ virtual host of this test's own: a stale worker of another run cannot take its tasks."""
     name = f"crm-test-{uuid.uuid4().hex[:10]}"
@@ -87,7 +87,7 @@ class Worker:
                 self.proc.wait(timeout=15)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def dagster_storage(pg_server_url) -> Iterator[str]:
     """Dagster's runs and event logs in a PostgreSQL database of their own, as on a deployment: the run
     process and every worker write there."""
@@ -104,16 +104,23 @@ def dagster_storage(pg_server_url) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def workers(vhost, sandbox, pg_url, dagster_storage, tmp_path) -> Iterator[tuple[dict[str, str], list[Worker]]]:
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    """DAGSTER_HOME of the module's runs and workers."""
+    return tmp_path_factory.mktemp("celery")
+
+
+@pytest.fixture(scope="module")
+def workers(vhost, sandbox, pg_url, dagster_storage, home) -> Iterator[tuple[dict[str, str], list[Worker]]]:
+    """Two workers for the module (starting them is most of its time); the last test kills one."""
+    tmp_path = home
     env = cli_environment(pg_url, tmp_path, HUBSPOT_BASE_URL=sandbox.hubspot_url, HUBSPOT_ACCESS_TOKEN=TOKEN,
                           DAGSTER_PG_URL=dagster_storage,
                           **{CELERY_BROKER_ENV: f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
                              REDIS_URL_ENV: REDIS_URL})
     (tmp_path / "dagster.yaml").write_text(json.dumps({
         "storage": {"postgres": {"postgres_url": {"env": "DAGSTER_PG_URL"}}}, "telemetry": {"enabled": False}}))
-    config = tmp_path / "celery.yaml"  # the broker from the environment, as on a worker VM
-    config.write_text(json.dumps({"execution": {"config": {"broker": {"env": CELERY_BROKER_ENV}}}}))
+    config = REPO_ROOT / "deploy" / "celery" / "worker.yaml"  # the operators' file (docs/OPERATIONS.md)
     started = [Worker(f"{name}-{vhost}", env, config, tmp_path / f"{name}.log") for name in ("w1", "w2")]
     try:
         deadline = time.monotonic() + 60
@@ -125,40 +132,20 @@ def workers(vhost, sandbox, pg_url, dagster_storage, tmp_path) -> Iterator[tuple
             worker.stop()
 
 
-def _most_in_any_window(times: list[float], seconds: float) -> int:
-    times = sorted(times)
-    return max((sum(1 for t in times[i:] if t - start < seconds) for i, start in enumerate(times)), default=0)
-
-
-def test_two_workers_share_hubspots_published_budget_and_load_every_table_exactly(
-        control, workers, tmp_path, db, monkeypatch):
-    env, (w1, w2) = workers
-    control.reset(counts=COUNTS, modified_start=f"{DAY}T00:00:00Z", modified_end=f"{DAY}T23:59:00Z", **PUBLISHED)
+def start_run(env: dict[str, str], tmp_path: Path) -> subprocess.Popen:
+    """hubspot_hourly for DAY, as `dagster job execute` (the run's own process submits the steps)."""
     # The client's own budgets stay the defaults (95 / 10 s, search 4 / s: under the published ones).
-    run_config = {"resources": {"hubspot": {"config": {
-        "access_token": {"env": "HUBSPOT_ACCESS_TOKEN"}, "base_url": {"env": "HUBSPOT_BASE_URL"},
-        "search_page_size": 10}}}}
     config = tmp_path / "run.yaml"
-    config.write_text(json.dumps(run_config))
-    output = tmp_path / "run.out"
-    with output.open("w") as out:
-        run = subprocess.run(
-            [sys.executable, "-m", "dagster", "job", "execute", "-m", "crm_pipelines.definitions",
-             "-j", "hubspot_hourly", "--tags", json.dumps({"dagster/partition": DAY.isoformat()}), "-c", str(config)],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=120)
-    assert run.returncode == 0, output.read_text()[-4000:]
+    config.write_text(json.dumps({"resources": {"hubspot": {"config": {
+        "access_token": {"env": "HUBSPOT_ACCESS_TOKEN"}, "base_url": {"env": "HUBSPOT_BASE_URL"},
+        "search_page_size": 10}}}}))
+    return subprocess.Popen(
+        [sys.executable, "-m", "dagster", "job", "execute", "-m", "crm_pipelines.definitions", "-j", "hubspot_hourly",
+         "--tags", json.dumps({"dagster/partition": DAY.isoformat()}), "-c", str(config)],
+        cwd=REPO_ROOT, env=env, stdout=(tmp_path / "run.out").open("w"), stderr=subprocess.STDOUT)
 
-    # Steps ran in both worker processes: the pid of every step's events is one of theirs.
-    monkeypatch.setenv("DAGSTER_PG_URL", env["DAGSTER_PG_URL"])
-    instance = DagsterInstance.from_config(str(tmp_path))
-    (dagster_run,) = instance.get_runs()
-    starts = [e.dagster_event for e in instance.all_logs(dagster_run.run_id, of_type=DagsterEventType.STEP_START)]
-    assert {e.step_key for e in starts} >= {f"hubspot__{entity}" for entity in ENTITIES}  # + freshness checks
-    pids = {e.pid for e in starts}
-    assert any(w1.owns(pid) for pid in pids) and any(w2.owns(pid) for pid in pids), (pids, w1.proc.pid, w2.proc.pid)
-    assert all(w1.owns(pid) or w2.owns(pid) for pid in pids)
 
-    # Every table is exactly the sandbox's day.
+def assert_tables_exact(control, db) -> None:
     window = day_window(DAY)
     for entity in ENTITIES:
         expected = control.truth(entity, *window)
@@ -166,11 +153,77 @@ def test_two_workers_share_hubspots_published_budget_and_load_every_table_exactl
         assert len(loaded) == len(set(loaded)), entity
         assert set(loaded) | bad == expected and expected, entity
 
+
+def step_events(home: Path, event_type: DagsterEventType, after: int = 0) -> list:
+    """The events of `event_type` of the latest run, if it is the `after + 1`th (none while it is not created)."""
+    with DagsterInstance.from_config(str(home)) as instance:
+        if instance.get_runs_count() <= after:
+            return []
+        (run,) = instance.get_runs(limit=1)
+        return [e.dagster_event for e in instance.all_logs(run.run_id, of_type=event_type)]
+
+
+def _most_in_any_window(times: list[float], seconds: float) -> int:
+    times = sorted(times)
+    return max((sum(1 for t in times[i:] if t - start < seconds) for i, start in enumerate(times)), default=0)
+
+
+def test_two_workers_share_hubspots_published_budget_and_load_every_table_exactly(
+        control, workers, home, tmp_path, db, monkeypatch):
+    env, (w1, w2) = workers
+    control.reset(counts=COUNTS, modified_start=f"{DAY}T00:00:00Z", modified_end=f"{DAY}T23:59:00Z", **PUBLISHED)
+    run = start_run(env, tmp_path)
+    run.wait(timeout=120)
+    assert run.returncode == 0, (tmp_path / "run.out").read_text()[-4000:]
+
+    # Steps ran in both worker processes: the pid of every step's events is one of theirs.
+    monkeypatch.setenv("DAGSTER_PG_URL", env["DAGSTER_PG_URL"])
+    starts = step_events(home, DagsterEventType.STEP_START)
+    assert {e.step_key for e in starts} >= {f"hubspot__{entity}" for entity in ENTITIES}  # + freshness checks
+    pids = {e.pid for e in starts}
+    assert any(w1.owns(pid) for pid in pids) and any(w2.owns(pid) for pid in pids), (pids, w1.proc.pid, w2.proc.pid)
+    assert all(w1.owns(pid) or w2.owns(pid) for pid in pids)
+
+    assert_tables_exact(control, db)  # every table is exactly the sandbox's day
+
     # The sandbox never had to refuse, and no window held more than the published budget.
     log = control.stats()["log"]
     assert not [e for e in log if e["status"] == 429]
     searches = [e["t"] for e in log if e["route"] == "search"]
     others = [e["t"] for e in log if e["route"] != "search"]
-    assert len(searches) > 40
+    assert len(searches) > 20
     assert _most_in_any_window(searches, 1.0) <= PUBLISHED["search_per_second"]
     assert _most_in_any_window(others, 10.0) <= PUBLISHED["ten_secondly_limit"]
+
+
+def test_a_worker_killed_mid_step_gives_its_step_back_and_the_run_ends_exact(control, workers, home, tmp_path, db,
+                                                                              monkeypatch):
+    env, (w1, w2) = workers
+    monkeypatch.setenv("DAGSTER_PG_URL", env["DAGSTER_PG_URL"])
+    control.reset(counts=COUNTS, modified_start=f"{DAY}T00:00:00Z", modified_end=f"{DAY}T23:59:00Z", **PUBLISHED)
+    with DagsterInstance.from_config(str(home)) as instance:
+        before = instance.get_runs_count()
+    run = start_run(env, tmp_path)
+    # The whole of w1 dies (pool child and all, as with a lost VM) while it is inside a step.
+    def on_w1(event_type: DagsterEventType) -> set[str]:
+        return {e.step_key for e in step_events(home, event_type, before) if w1.owns(e.pid)}
+
+    deadline = time.monotonic() + 60
+    while not (on_w1(DagsterEventType.STEP_START) - on_w1(DagsterEventType.STEP_SUCCESS)
+               and control.requests("search") >= 6):
+        assert run.poll() is None and time.monotonic() < deadline, (tmp_path / "run.out").read_text()[-3000:]
+        time.sleep(0.1)
+    w1_pids = {e.pid for e in step_events(home, DagsterEventType.STEP_START, before) if w1.owns(e.pid)}
+    os.killpg(w1.proc.pid, signal.SIGKILL)
+    w1.proc.wait(timeout=30)
+    started = {e.step_key for e in step_events(home, DagsterEventType.STEP_START, before) if e.pid in w1_pids}
+    finished = {e.step_key for e in step_events(home, DagsterEventType.STEP_SUCCESS, before) if e.pid in w1_pids}
+    cut_short = started - finished
+    assert cut_short
+
+    assert run.wait(timeout=120) == 0, (tmp_path / "run.out").read_text()[-4000:]
+    successes = step_events(home, DagsterEventType.STEP_SUCCESS, before)
+    assert {e.step_key for e in successes} >= {f"hubspot__{entity}" for entity in ENTITIES}
+    # The survivor ran again each step w1 was killed in; its half-loaded transaction died with w1.
+    assert {e.step_key for e in successes if w2.owns(e.pid)} >= cut_short
+    assert_tables_exact(control, db)
