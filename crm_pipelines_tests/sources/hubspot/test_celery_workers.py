@@ -3,6 +3,7 @@ the machine's Redis, against a sandbox that enforces HubSpot's published limits 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -20,6 +21,7 @@ from dagster import DagsterEventType, DagsterInstance
 
 from crm_pipelines.core.executor import CELERY_BROKER_ENV
 from crm_pipelines.core.shared_ratelimit import REDIS_URL_ENV
+from crm_pipelines.sources.hubspot.resource import HubSpotResource
 from crm_pipelines_tests.sources.hubspot.conftest import TOKEN, day_window, ids, quarantined
 from crm_pipelines_tests.support import cli_environment
 from crm_pipelines_tests.support.cli import REPO_ROOT
@@ -113,15 +115,14 @@ def home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def workers(vhost, sandbox, pg_url, dagster_storage, home) -> Iterator[tuple[dict[str, str], list[Worker]]]:
     """Two workers for the module (starting them is most of its time); the last test kills one."""
-    tmp_path = home
-    env = cli_environment(pg_url, tmp_path, HUBSPOT_BASE_URL=sandbox.hubspot_url, HUBSPOT_ACCESS_TOKEN=TOKEN,
+    env = cli_environment(pg_url, home, HUBSPOT_BASE_URL=sandbox.hubspot_url, HUBSPOT_ACCESS_TOKEN=TOKEN,
                           DAGSTER_PG_URL=dagster_storage,
                           **{CELERY_BROKER_ENV: f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
                              REDIS_URL_ENV: REDIS_URL})
-    (tmp_path / "dagster.yaml").write_text(json.dumps({
+    (home / "dagster.yaml").write_text(json.dumps({
         "storage": {"postgres": {"postgres_url": {"env": "DAGSTER_PG_URL"}}}, "telemetry": {"enabled": False}}))
     config = REPO_ROOT / "deploy" / "celery" / "worker.yaml"  # the operators' file (docs/OPERATIONS.md)
-    started = [Worker(f"{name}-{vhost}", env, config, tmp_path / f"{name}.log") for name in ("w1", "w2")]
+    started = [Worker(f"{name}-{vhost}", env, config, home / f"{name}.log") for name in ("w1", "w2")]
     try:
         deadline = time.monotonic() + 60
         for worker in started:
@@ -132,17 +133,26 @@ def workers(vhost, sandbox, pg_url, dagster_storage, home) -> Iterator[tuple[dic
             worker.stop()
 
 
-def start_run(env: dict[str, str], tmp_path: Path) -> subprocess.Popen:
-    """hubspot_hourly for DAY, as `dagster job execute` (the run's own process submits the steps)."""
+@contextlib.contextmanager
+def hourly_run(env: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen]:
+    """hubspot_hourly for DAY, as `dagster job execute` (the run's own process submits the steps); killed
+    if a failed assertion leaves it running."""
     # The client's own budgets stay the defaults (95 / 10 s, search 4 / s: under the published ones).
     config = tmp_path / "run.yaml"
     config.write_text(json.dumps({"resources": {"hubspot": {"config": {
         "access_token": {"env": "HUBSPOT_ACCESS_TOKEN"}, "base_url": {"env": "HUBSPOT_BASE_URL"},
         "search_page_size": 10}}}}))
-    return subprocess.Popen(
-        [sys.executable, "-m", "dagster", "job", "execute", "-m", "crm_pipelines.definitions", "-j", "hubspot_hourly",
-         "--tags", json.dumps({"dagster/partition": DAY.isoformat()}), "-c", str(config)],
-        cwd=REPO_ROOT, env=env, stdout=(tmp_path / "run.out").open("w"), stderr=subprocess.STDOUT)
+    with (tmp_path / "run.out").open("w") as out:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "dagster", "job", "execute", "-m", "crm_pipelines.definitions",
+             "-j", "hubspot_hourly", "--tags", json.dumps({"dagster/partition": DAY.isoformat()}), "-c", str(config)],
+            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield run
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait(timeout=30)
 
 
 def assert_tables_exact(control, db) -> None:
@@ -171,10 +181,13 @@ def _most_in_any_window(times: list[float], seconds: float) -> int:
 def test_two_workers_share_hubspots_published_budget_and_load_every_table_exactly(
         control, workers, home, tmp_path, db, monkeypatch):
     env, (w1, w2) = workers
+    # Each worker alone may spend the client's whole budget (the run keeps the defaults); only the
+    # shared store keeps the two together under HubSpot's.
+    assert {k: tuple(b) for k, b in HubSpotResource(access_token="t").budgets().items()} == {
+        "general": (95, 10.0), "search": (4, 1.0)}
     control.reset(counts=COUNTS, modified_start=f"{DAY}T00:00:00Z", modified_end=f"{DAY}T23:59:00Z", **PUBLISHED)
-    run = start_run(env, tmp_path)
-    run.wait(timeout=120)
-    assert run.returncode == 0, (tmp_path / "run.out").read_text()[-4000:]
+    with hourly_run(env, tmp_path) as run:
+        assert run.wait(timeout=120) == 0, (tmp_path / "run.out").read_text()[-4000:]
 
     # Steps ran in both worker processes: the pid of every step's events is one of theirs.
     monkeypatch.setenv("DAGSTER_PG_URL", env["DAGSTER_PG_URL"])
@@ -203,27 +216,27 @@ def test_a_worker_killed_mid_step_gives_its_step_back_and_the_run_ends_exact(con
     control.reset(counts=COUNTS, modified_start=f"{DAY}T00:00:00Z", modified_end=f"{DAY}T23:59:00Z", **PUBLISHED)
     with DagsterInstance.from_config(str(home)) as instance:
         before = instance.get_runs_count()
-    run = start_run(env, tmp_path)
-    # The whole of w1 dies (pool child and all, as with a lost VM) while it is inside a step.
-    def on_w1(event_type: DagsterEventType) -> set[str]:
-        return {e.step_key for e in step_events(home, event_type, before) if w1.owns(e.pid)}
+    with hourly_run(env, tmp_path) as run:
+        # The whole of w1 dies (pool child and all, as with a lost VM) while it is inside a step.
+        def on_w1(event_type: DagsterEventType) -> set[str]:
+            return {e.step_key for e in step_events(home, event_type, before) if w1.owns(e.pid)}
 
-    deadline = time.monotonic() + 60
-    while not (on_w1(DagsterEventType.STEP_START) - on_w1(DagsterEventType.STEP_SUCCESS)
-               and control.requests("search") >= 6):
-        assert run.poll() is None and time.monotonic() < deadline, (tmp_path / "run.out").read_text()[-3000:]
-        time.sleep(0.1)
-    w1_pids = {e.pid for e in step_events(home, DagsterEventType.STEP_START, before) if w1.owns(e.pid)}
-    os.killpg(w1.proc.pid, signal.SIGKILL)
-    w1.proc.wait(timeout=30)
-    started = {e.step_key for e in step_events(home, DagsterEventType.STEP_START, before) if e.pid in w1_pids}
-    finished = {e.step_key for e in step_events(home, DagsterEventType.STEP_SUCCESS, before) if e.pid in w1_pids}
-    cut_short = started - finished
-    assert cut_short
+        deadline = time.monotonic() + 60
+        while not (on_w1(DagsterEventType.STEP_START) - on_w1(DagsterEventType.STEP_SUCCESS)
+                   and control.requests("search") >= 6):
+            assert run.poll() is None and time.monotonic() < deadline, (tmp_path / "run.out").read_text()[-3000:]
+            time.sleep(0.1)
+        w1_pids = {e.pid for e in step_events(home, DagsterEventType.STEP_START, before) if w1.owns(e.pid)}
+        os.killpg(w1.proc.pid, signal.SIGKILL)
+        w1.proc.wait(timeout=30)
+        started = {e.step_key for e in step_events(home, DagsterEventType.STEP_START, before) if e.pid in w1_pids}
+        finished = {e.step_key for e in step_events(home, DagsterEventType.STEP_SUCCESS, before) if e.pid in w1_pids}
+        cut_short = started - finished
+        assert cut_short
 
-    assert run.wait(timeout=120) == 0, (tmp_path / "run.out").read_text()[-4000:]
+        assert run.wait(timeout=120) == 0, (tmp_path / "run.out").read_text()[-4000:]
     successes = step_events(home, DagsterEventType.STEP_SUCCESS, before)
     assert {e.step_key for e in successes} >= {f"hubspot__{entity}" for entity in ENTITIES}
-    # The survivor ran again each step w1 was killed in; its half-loaded transaction died with w1.
+    # The survivor ran again each step w1 was killed in (what w1 had begun to load rolled back with it).
     assert {e.step_key for e in successes if w2.owns(e.pid)} >= cut_short
     assert_tables_exact(control, db)
