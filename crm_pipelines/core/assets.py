@@ -135,6 +135,7 @@ def _build_with_companions(spec: EntitySpec, partitions_def: DailyPartitionsDefi
         required_resource_keys={spec.resource_key, "warehouse"},
         check_specs=checks,
         can_subset=False,
+        op_tags=crm_op_tags(spec.crm),
     )
     def _entities(context: AssetExecutionContext, config: EntityRunConfig):
         window = _window(context, spec, config, partitioned)
