@@ -12,8 +12,9 @@ $(VENV)/.installed-run: pyproject.toml setup.py
 	$(PY) -m pip install -q -e '.[local]'
 	touch $@
 
+# The tests also run the Celery executor (the `celery` extra) on the machine's RabbitMQ.
 $(VENV)/.installed-test: $(VENV)/.installed-run
-	$(PY) -m pip install -q -e '.[local,test]'
+	$(PY) -m pip install -q -e '.[local,test,celery]'
 	touch $@
 
 demo: $(VENV)/.installed-run

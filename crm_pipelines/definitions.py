@@ -9,12 +9,15 @@ from dagster import DefaultSensorStatus, Definitions, EnvVar, build_sensor_for_f
 from crm_pipelines.automation.sensors import build_alert_sensors
 from crm_pipelines.automation.source_definitions import source_definitions
 from crm_pipelines.core.assets import history_partitions
+from crm_pipelines.core.executor import celery_configured, crm_executor
 from crm_pipelines.core.replay import build_replay_job
+from crm_pipelines.core.shared_ratelimit import shared_store
 from crm_pipelines.core.warehouse import WAREHOUSE_URL_ENV, Warehouse
 from crm_pipelines.sources import discover
 
 
 def build_definitions() -> Definitions:
+    shared_store()  # a malformed CRM_RATE_LIMIT_REDIS_URL fails the load, naming it
     sources = discover()
     partitions = history_partitions()
     per_source = [source_definitions(source, partitions) for source in sources]
@@ -28,7 +31,10 @@ def build_definitions() -> Definitions:
         jobs=[build_replay_job([spec for source in sources for spec in source.entities])],
         # A URL, or "embedded"; unset, every run fails at once naming the variable (never a throwaway
         # database in a deployment).
-        resources={"warehouse": Warehouse(url=EnvVar(WAREHOUSE_URL_ENV))})
+        resources={"warehouse": Warehouse(url=EnvVar(WAREHOUSE_URL_ENV))},
+        # Backfills and UI materializations run the asset job: on Celery workers too when configured
+        # (unset: Dagster's default executor, as before).
+        executor=crm_executor() if celery_configured() else None)
     return Definitions.merge(*(s.defs for s in per_source), shared)
 
 

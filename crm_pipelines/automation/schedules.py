@@ -17,12 +17,13 @@ from dagster import (
     ScheduleDefinition,
     ScheduleEvaluationContext,
     define_asset_job,
-    in_process_executor,
     schedule,
 )
 
-# A CRM's steps run one at a time anyway (its pool has one slot): a process per step would only add
-# start-up time and memory, so each CRM job runs its steps in the run's own process.
+from crm_pipelines.core.executor import crm_executor
+
+# Each CRM job runs its steps in the run's own process, or on Celery workers when a broker is configured
+# (crm_pipelines.core.executor).
 
 # Before this hour (UTC) the hourly run also refreshes yesterday's partition, so records modified just
 # before midnight (or indexed late by the source) are not missed.
@@ -50,7 +51,7 @@ def crm_jobs_and_schedules(crm: str, minute: int, hourly: Sequence[AssetsDefinit
     jobs, schedules = [], []
     if hourly:
         hourly_job = define_asset_job(f"{crm}_hourly", selection=AssetSelection.assets(*_keys(hourly)),
-                                  partitions_def=partitions_def, tags={"crm": crm}, executor_def=in_process_executor)
+                                  partitions_def=partitions_def, tags={"crm": crm}, executor_def=crm_executor(crm))
 
         @schedule(name=f"{crm}_hourly_schedule", job=hourly_job, cron_schedule=f"{minute} * * * *",
                   execution_timezone="UTC", default_status=DefaultScheduleStatus.STOPPED)
@@ -65,7 +66,7 @@ def crm_jobs_and_schedules(crm: str, minute: int, hourly: Sequence[AssetsDefinit
         job = define_asset_job(f"{crm}_weekly_full_refresh",
                                selection=AssetSelection.assets(*_keys([*weekly, *weekly_full_reads])),
                                partitions_def=partitions_def if weekly_full_reads else None,
-                               tags={"crm": crm}, executor_def=in_process_executor)
+                               tags={"crm": crm}, executor_def=crm_executor(crm))
         # A partitioned entity's full read is a `full_refresh` run of one partition (today's): the window is
         # ignored, and a run of a partitioned asset needs a partition key all the same.
         full_refresh = {"ops": {a.node_def.name: {"config": {"full_refresh": True}} for a in weekly_full_reads}}

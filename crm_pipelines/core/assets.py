@@ -41,6 +41,7 @@ from crm_pipelines.core import ddl
 from crm_pipelines.core.entity import (
     SOURCE_UPDATED_AT, Companion, EntitySpec, FetchRequest, FetchWindow, Page, Processed,
 )
+from crm_pipelines.core.executor import crm_op_tags
 from crm_pipelines.core.report import SyncReport
 from crm_pipelines.core.resource import SourceClient, fetch_ahead_pages
 from crm_pipelines.core.streaming import Prefetch, SerialWorker
@@ -96,6 +97,7 @@ def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefiniti
         check_specs=check_specs(key, thresholds, reconciles),
         deps=[AssetKey(list(d)) for d in spec.deps],
         tags={"crm": spec.crm},
+        op_tags=crm_op_tags(spec.crm),
     )
     def _entity(context: AssetExecutionContext, config: EntityRunConfig) -> MaterializeResult:
         window = _window(context, spec, config, partitioned)
@@ -133,6 +135,7 @@ def _build_with_companions(spec: EntitySpec, partitions_def: DailyPartitionsDefi
         required_resource_keys={spec.resource_key, "warehouse"},
         check_specs=checks,
         can_subset=False,
+        op_tags=crm_op_tags(spec.crm),
     )
     def _entities(context: AssetExecutionContext, config: EntityRunConfig):
         window = _window(context, spec, config, partitioned)

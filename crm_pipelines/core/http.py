@@ -21,7 +21,7 @@ import httpx
 import orjson
 from pydantic import PrivateAttr, field_validator
 
-from crm_pipelines.core.ratelimit import SlidingWindowLimiter
+from crm_pipelines.core.ratelimit import Limiter
 from crm_pipelines.core.resource import CallCounter, CallStats, SourceResource
 
 # 520/524 are Cloudflare's answers when the API's origin behind it is overloaded; they heal like a 503.
@@ -92,7 +92,7 @@ class HttpClient:
         self._client.close()
 
     def request_json(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                     json: Any = None, limiter: SlidingWindowLimiter | None = None,
+                     json: Any = None, limiter: Limiter | None = None,
                      accept: Sequence[int] = (200,)) -> tuple[int, Any]:
         """Send with retries; return (status, decoded body) for a status in `accept`, raise otherwise."""
         content = orjson.dumps(json) if json is not None else None
@@ -103,7 +103,7 @@ class HttpClient:
 
     def request_raw(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                     content: bytes | None = None, headers: Mapping[str, str] | None = None,
-                    limiter: SlidingWindowLimiter | None = None, accept: Sequence[int] = (200,)) -> httpx.Response:
+                    limiter: Limiter | None = None, accept: Sequence[int] = (200,)) -> httpx.Response:
         """Send with retries like `request_json`; return the response (body read) for a status in `accept`.
 
         `headers` add to or override the client's (e.g. `Accept: application/atom+xml`)."""
@@ -111,7 +111,7 @@ class HttpClient:
                           accept=accept)
 
     def _send(self, method: str, path: str, *, params: dict[str, Any] | None, content: bytes | None,
-              headers: Mapping[str, str] | None, limiter: SlidingWindowLimiter | None,
+              headers: Mapping[str, str] | None, limiter: Limiter | None,
               accept: Sequence[int]) -> httpx.Response:
         last_problem = ""
         for attempt in range(1, self.retry.max_attempts + 1):
@@ -211,6 +211,10 @@ class HttpSourceResource(SourceResource):
         if value is not None and value < 0:
             raise ValueError(f"fetch_ahead must be >= 0, got {value}")
         return value
+
+    def budget_scope(self) -> str:
+        # An API's limits belong to the account behind a root URL: a sandbox's budget is not production's.
+        return f"{type(self).__name__}@{self.base_url.rstrip('/')}"
 
     def fetch_ahead_pages(self) -> int:
         """Pages to fetch ahead; off unless set: it only pays where requests wait (see streaming.py)."""

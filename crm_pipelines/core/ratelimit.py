@@ -3,7 +3,8 @@
 A source's resource declares its budgets as `budgets() -> {name: Budget(calls, period_s)}` from its own
 fields (convention: fields named `requests_per_<period>`, `0` = off) and asks `limiter(name)` before each
 request. `Limiters` builds each limiter on first use, once per name even when request chains run in
-threads, with the window made a little longer than the source's (`skewed_window`).
+threads, with the window made a little longer than the source's (`skewed_window`). With a shared store
+(Redis, crm_pipelines.core.shared_ratelimit) every process using the same scope draws on one budget.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 # The smallest widening of a budget's window; see skewed_window.
 SKEW_ALLOWANCE_S = 0.08
@@ -23,6 +24,14 @@ class Budget(NamedTuple):
 
     calls: int
     period_s: float
+
+
+class Limiter(Protocol):
+    max_calls: int
+    period_s: float
+
+    def acquire(self) -> None:
+        """Block until one more request may start within the budget; count it."""
 
 
 class SlidingWindowLimiter:
@@ -69,14 +78,26 @@ def skewed_window(period_s: float) -> float:
 
 
 class Limiters:
-    """One limiter per budget name, built on first use from `budgets()` and shared by every thread."""
+    """One limiter per budget name, built on first use from `budgets()` and shared by every thread.
 
-    def __init__(self, budgets: Callable[[], dict[str, Budget]]):
+    With a Redis client as `store`, each budget is the log under `scope` and its name in Redis, shared by
+    every process of every machine that uses the same scope (crm_pipelines.core.shared_ratelimit)."""
+
+    def __init__(self, budgets: Callable[[], dict[str, Budget]], *, scope: str = "", store: Any = None):
         self._budgets = budgets
-        self._built: dict[str, SlidingWindowLimiter | None] = {}
+        self._scope = scope
+        self._store = store
+        self._built: dict[str, Limiter | None] = {}
         self._lock = threading.Lock()
 
-    def get(self, name: str) -> SlidingWindowLimiter | None:
+    def _build(self, name: str, calls: int, period_s: float) -> Limiter:
+        if self._store is None:
+            return SlidingWindowLimiter(calls, skewed_window(period_s))
+        from crm_pipelines.core.shared_ratelimit import RedisSlidingWindowLimiter, budget_key
+
+        return RedisSlidingWindowLimiter(self._store, budget_key(self._scope, name), calls, skewed_window(period_s))
+
+    def get(self, name: str) -> Limiter | None:
         """The limiter of budget `name`, or None when the budget is off (0 calls)."""
         with self._lock:  # request chains run in threads: one limiter per budget, never two
             if name not in self._built:
@@ -87,5 +108,5 @@ class Limiters:
                 if calls < 0 or period_s <= 0:
                     raise ValueError(f"rate budget {name!r} needs calls >= 0 and period_s > 0, got "
                                      f"{calls} per {period_s} s")
-                self._built[name] = SlidingWindowLimiter(calls, skewed_window(period_s)) if calls else None
+                self._built[name] = self._build(name, calls, period_s) if calls else None
             return self._built[name]

@@ -26,6 +26,7 @@ from pydantic import Field, field_validator
 
 from crm_pipelines.core.config_rules import a_fraction, at_least_one
 from crm_pipelines.core.entity import EntitySpec
+from crm_pipelines.core.executor import crm_op_tags
 from crm_pipelines.core.resource import SourceClient
 
 SAMPLE_IDS = 20
@@ -113,6 +114,7 @@ def build_removal_asset(spec: RemovalSpec, entity_spec: EntitySpec, pool: str) -
         required_resource_keys={spec.resource_key, "warehouse"},
         deps=[AssetKey(entity_spec.asset_key)],
         tags={"crm": spec.crm},
+        op_tags=crm_op_tags(spec.crm),
     )
     def _removal(context: AssetExecutionContext, config: RemovalRunConfig) -> MaterializeResult:
         client = getattr(context.resources, spec.resource_key)

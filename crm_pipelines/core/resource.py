@@ -9,7 +9,8 @@ between a client and its EntitySpecs is the source's own business.
 
 `SourceResource` is the base every client resource can build on: a thread-safe call counter
 (`count_call()`, `count_retry()`) and the rate budgets it declares (`budgets()`, `limiter(name)`;
-crm_pipelines.core.ratelimit). HTTP clients get both from HttpSourceResource (crm_pipelines.core.http),
+crm_pipelines.core.ratelimit), shared through Redis across processes when CRM_RATE_LIMIT_REDIS_URL is set
+(`budget_scope()` names whose budget it is there). HTTP clients get both from HttpSourceResource (crm_pipelines.core.http),
 which counts for them; a database client calls `count_call()` per query and `count_retry()` per retry.
 """
 
@@ -22,7 +23,8 @@ from typing import Any, Protocol, runtime_checkable
 from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
-from crm_pipelines.core.ratelimit import Budget, Limiters, SlidingWindowLimiter
+from crm_pipelines.core.ratelimit import Budget, Limiter, Limiters
+from crm_pipelines.core.shared_ratelimit import shared_store
 
 
 @dataclass
@@ -77,11 +79,16 @@ class SourceResource(ConfigurableResource):
         (0 calls = off). None by default."""
         return {}
 
-    def limiter(self, name: str) -> SlidingWindowLimiter | None:
+    def budget_scope(self) -> str:
+        """Whose budgets these are in a shared store: every client with the same scope draws on one budget
+        (by default, every resource of this class)."""
+        return type(self).__name__
+
+    def limiter(self, name: str) -> Limiter | None:
         """The one shared limiter of budget `name` (None when it is off); acquire it before each call."""
         with self._limiters_lock:
             if self._limiters is None:
-                self._limiters = Limiters(self.budgets)
+                self._limiters = Limiters(self.budgets, scope=self.budget_scope(), store=shared_store())
         return self._limiters.get(name)
 
     def count_call(self, n: int = 1) -> None:

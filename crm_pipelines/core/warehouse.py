@@ -103,9 +103,11 @@ class Warehouse(ConfigurableResource):
 
 def ensure_table(conn: psycopg.Connection, spec: EntitySpec) -> None:
     """Create or widen the entity's table in its own short transaction (DDL locks must not be held for the
-    whole load); the advisory lock serialises concurrent runs creating the same table."""
+    whole load). The advisory lock is the CRM's, not the table's: steps of one CRM in parallel processes
+    (Celery workers) each create the schema and its shared `_quarantine`, and `IF NOT EXISTS` does not
+    stop two concurrent CREATEs of one name from colliding (UniqueViolation on pg_namespace)."""
     with conn.transaction(), conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (spec.table,))
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"crm_pipelines.ddl:{spec.crm}",))
         cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s "
                     "AND table_name = %s", (spec.crm, spec.name))
         existing = {row[0] for row in cur.fetchall()}
