@@ -19,6 +19,7 @@ from functools import partial
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AssetCheckResult,
@@ -32,7 +33,6 @@ from dagster import (
     asset,
     multi_asset,
 )
-import pandas as pd
 from pydantic import Field, field_validator
 
 from crm_pipelines.core.config_rules import at_least_one, between
@@ -222,7 +222,11 @@ def _sync(context: AssetExecutionContext, spec: EntitySpec, client: SourceClient
                     if reconcile is not None and quarantined:
                         quarantined_in_window += _quarantined_in(spec, processed, quarantined, reconcile)
                     prepared = session.prepare(valid)
-                    parents = processed.frame[spec.key[0]].dropna().tolist()
+                    # Each parent's key and source version: a companion's rows must not replace those of a
+                    # parent whose stored row is newer than this read's (the upsert keeps that row).
+                    parent_rows = processed.frame[[spec.key[0], SOURCE_UPDATED_AT]].dropna(subset=[spec.key[0]])
+                    parents = (parent_rows[spec.key[0]].tolist(),
+                               [None if pd.isna(v) else v for v in parent_rows[SOURCE_UPDATED_AT].tolist()])
                     del valid, processed  # their `_raw` column holds the records
                     report.quarantined += len(quarantined)
                     report.keep_sample([q.as_dict() for q in quarantined])
@@ -263,18 +267,19 @@ def _sync(context: AssetExecutionContext, spec: EntitySpec, client: SourceClient
 
 
 class Derived(NamedTuple):
-    """One batch of a companion, ready for its session: rows, quarantine, and the scope they complete."""
+    """One batch of a companion, ready for its session: rows, quarantine, and the scope they complete
+    (`parents`: the parents' keys and their source versions in this read)."""
 
     session: Any
     prepared: Any
     quarantined: list[Any]
     scope: str
-    parents: list[Any]
+    parents: tuple[list[Any], list[Any]]
     seen: list[tuple[Any, ...]]
 
 
 def _derive(companion: Companion, session: Any, report: SyncReport, records: list[dict[str, Any]],
-            parents: list[Any]) -> Derived:
+            parents: tuple[list[Any], list[Any]]) -> Derived:
     processed = companion.spec.process(records)
     valid, quarantined = split_valid(companion.spec, processed)
     report.fetched += len(processed.frame)
@@ -341,9 +346,13 @@ def _apply(session: Any, evidence: list[Evidence], prepared: Any, quarantined: l
             deleted += session.replace_scope(column, values, seen)
     outcomes = [(created, updated, deleted)]
     for batch in derived:
-        made, changed = batch.session.load_prepared(batch.prepared)
+        keys, versions = batch.parents
+        # Parents the warehouse holds at a newer version than this read's keep their companion rows.
+        kept = session.kept_newer(keys, versions)
+        made, changed = batch.session.load_prepared(batch.prepared, skip=(batch.scope, sorted(kept)))
         batch.session.quarantine(batch.quarantined)
-        gone = batch.session.replace_scope(batch.scope, batch.parents, batch.seen) if complete else 0
+        current = [k for k in keys if k not in kept]
+        gone = batch.session.replace_scope(batch.scope, current, batch.seen) if complete else 0
         outcomes.append((made, changed, gone))
     return outcomes
 

@@ -147,7 +147,9 @@ class Companion:
     """An entity filled from another entity's read: `spec.process` receives the parent's raw records (its
     `fetch` is never called) and returns the companion's rows. `scope` is the companion's column holding the
     parent's key: the rows a batch derives are the complete set of its parents' keys, so companion rows of
-    those parents that are no longer derived are soft-deleted (as `Page.complete_scope` does).
+    those parents that are no longer derived are soft-deleted (as `Page.complete_scope` does). A parent the
+    warehouse holds at a newer source version than the read's keeps its companion rows untouched, as the
+    upsert keeps the parent's own row.
 
     It is loaded in a transaction of its own, committed just before the parent's: a run killed between the
     two commits leaves companion rows of a window whose parent rows the window's rerun loads again.

@@ -21,7 +21,7 @@ from pydantic import field_validator
 from crm_pipelines.core import copy_text, ddl, jsonb
 from crm_pipelines.core.config_rules import a_fraction, fraction
 from crm_pipelines.core.embedded_pg import embedded_url
-from crm_pipelines.core.entity import EntitySpec
+from crm_pipelines.core.entity import SOURCE_UPDATED_AT, EntitySpec
 from crm_pipelines.core.unseen import SeenKeys
 from crm_pipelines.core.validation import QuarantineRow
 
@@ -173,7 +173,8 @@ class LoadSession:
         payload = copy_text.encode_batch(frame, self._copy_columns)
         return PreparedBatch(len(frame), payload, frame if payload is None else None)
 
-    def load_prepared(self, batch: PreparedBatch) -> tuple[int, int]:
+    def load_prepared(self, batch: PreparedBatch, skip: tuple[str, Sequence[Any]] | None = None) -> tuple[int, int]:
+        """`skip` = (column, values): rows of the batch holding one of those values are left out."""
         if not batch.rows:
             return 0, 0
         with self.conn.cursor() as cur:
@@ -186,6 +187,11 @@ class LoadSession:
                     copy.set_types([copy_text.base_type(c.pg_type) for c in self.columns])
                     for row in _rows(batch.frame, self.names):
                         copy.write_row(row)
+            if skip is not None and skip[1]:
+                column, values = skip
+                pg_type = next(c.pg_type for c in self.columns if c.name == column)
+                cur.execute(sql.SQL("DELETE FROM _batch WHERE {} = ANY(%s::{}[])").format(
+                    sql.Identifier(column), sql.SQL(pg_type)), [list(values)])
             cur.execute(self._upsert, {"run_id": self.run_id})
             created, updated = cur.fetchone()
             if self.seen is not None:
@@ -218,6 +224,19 @@ class LoadSession:
         condition = sql.SQL("({}) IN (SELECT * FROM unnest({}))").format(key_cols, self._key_arrays)
         columns = [list(col) for col in zip(*keys)]
         return self._delete_where(condition, columns)
+
+    def kept_newer(self, keys: Sequence[Any], versions: Sequence[Any]) -> set[Any]:
+        """Of these keys (a one-column key), those whose stored row is newer than the version given for it:
+        the upsert kept the stored row, so rows derived from the older version must not replace its own."""
+        if not keys:
+            return set()
+        (key,) = self.spec.key
+        statement = sql.SQL("SELECT b.k FROM unnest({}, %s::timestamptz[]) AS b(k, v) JOIN {} t ON t.{} = b.k "
+                            "WHERE t.{} > b.v").format(self._key_arrays, ddl.table_ident(self.spec),
+                                                       sql.Identifier(key), sql.Identifier(SOURCE_UPDATED_AT))
+        with self.conn.cursor() as cur:
+            cur.execute(statement, [list(keys), list(versions)])
+            return {row[0] for row in cur.fetchall()}
 
     def replace_scope(self, column: str, values: Sequence[Any], seen: Sequence[tuple[Any, ...]]) -> int:
         """Soft-delete rows of the given scope values that are not among `seen` keys: the source gave the

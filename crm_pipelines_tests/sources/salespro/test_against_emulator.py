@@ -126,6 +126,25 @@ def test_a_line_item_removed_from_a_re_read_result_is_soft_deleted(control, emul
                       "AND _deleted_at IS NOT NULL", [rid]).fetchone()[0] >= 1
 
 
+def test_an_older_copy_of_a_result_changes_neither_it_nor_its_line_items(control, emulated, warehouse, db):
+    sync(emulated, warehouse, "lead_results", config={"full_refresh": True})
+    rid = db.execute("SELECT estimate_id FROM salespro.lead_result_line_items GROUP BY estimate_id "
+                     "HAVING count(*) >= 2 LIMIT 1").fetchone()[0]
+    before = db.execute("SELECT job_type_number, job_type, amount FROM salespro.lead_result_line_items "
+                        "WHERE estimate_id = %s AND _deleted_at IS NULL ORDER BY 1", [rid]).fetchall()
+    stored_result = db.execute("SELECT appointment_result FROM salespro.lead_results WHERE id = %s", [rid]).fetchone()
+    # Athena now serves a version of the result older than the one loaded, with one job type.
+    older = [{"title": "Appointment Result", "value": "No Sale"}, {"title": "Job Type 1", "value": "Siding"},
+             {"title": "Job Type 1 Amount", "value": "$1.00"}]
+    control.mutate(object_type="lead_results", ids=[rid], action="set", properties={"lead_results": json.dumps(older)},
+                   modified_at="2019-01-01T00:00:00Z")
+    sync(emulated, warehouse, "lead_results", config={"full_refresh": True})
+    assert db.execute("SELECT appointment_result FROM salespro.lead_results WHERE id = %s", [rid]).fetchone() == stored_result
+    after = db.execute("SELECT job_type_number, job_type, amount FROM salespro.lead_result_line_items "
+                       "WHERE estimate_id = %s AND _deleted_at IS NULL ORDER BY 1", [rid]).fetchall()
+    assert after == before
+
+
 def test_a_malformed_result_list_loads_with_issues(control, emulated, warehouse, db):
     rid = control.in_partition("lead_results")["ids"][0]
     control.mutate(object_type="lead_results", ids=[rid], action="set", properties={"lead_results": "[{not json"},
