@@ -176,6 +176,43 @@ def test_search_limits_operators_and_archived(hs: HubSpotHarness) -> None:
     assert plain.status_code == 200 and not any(h.lower().startswith("x-hubspot-ratelimit") for h in plain.headers)
 
 
+def test_search_sees_writes_only_after_its_index_lag(hs: HubSpotHarness) -> None:
+    hs.reset(search_index_lag_ms=60_000)  # longer than the test: every write below is still unseen
+    url = "/crm/v3/objects/contacts/search"
+
+    def found(*ids: str) -> set[str]:
+        among = {"propertyName": "hs_object_id", "operator": "IN", "values": list(ids)}
+        body = {"filterGroups": [{"filters": [among]}], "limit": 100}
+        return {r["id"] for r in hs.api.post(url, json=body).json()["results"]}
+
+    back = hs.truth("contacts", archived="true")[:2]
+    gone, touched = hs.truth("contacts")[:2], hs.truth("contacts")[2]
+    old = hs.truth_record("contacts", touched)["updatedAt"]
+    hs.mutate(object_type="contacts", ids=back, action="unarchive")
+    hs.mutate(object_type="contacts", ids=gone, action="archive")
+    hs.mutate(object_type="contacts", ids=[touched], action="touch", modified_at="2026-11-30T00:00:00Z")
+    assert found(*back) == set() and set(back) <= set(ids_of(hs.list_pages("contacts")))
+    assert found(*gone) == set(gone) and not set(gone) & set(ids_of(hs.list_pages("contacts")))
+    at_old = {"propertyName": "lastmodifieddate", "operator": "EQ", "value": str(epoch_ms(old))}
+    still = hs.api.post(url, json={"filterGroups": [{"filters": [at_old]}], "limit": 100}).json()["results"]
+    assert touched in {r["id"] for r in still}  # matched on the time the index still has
+    hs.reset()  # no lag: search sees every write at once
+    hs.mutate(object_type="contacts", ids=back, action="unarchive")
+    assert found(*back) == set(back)
+
+
+def test_search_can_compare_ids_as_text(hs: HubSpotHarness) -> None:
+    hs.reset(search_compares_ids_as_text=True)
+    body = {"sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}], "limit": 200}
+    ids = ids_of(hs.search_pages("contacts", body))
+    assert ids == sorted(hs.truth("contacts")) != sorted(hs.truth("contacts"), key=int)
+    above = {"filterGroups": [{"filters": [{"propertyName": "hs_object_id", "operator": "GT", "value": "5"}]}],
+             "limit": 1}
+    assert hs.api.post("/crm/v3/objects/contacts/search", json=above).json()["total"] == \
+        sum(1 for i in hs.truth("contacts") if i > "5")
+    assert ids_of(hs.list_pages("contacts")) == sorted(hs.truth("contacts"), key=int)  # the list is unaffected
+
+
 def test_batch_read_200_207_404(hs: HubSpotHarness) -> None:
     url = "/crm/v3/objects/contacts/batch/read"
     live = hs.truth("contacts")[:3]

@@ -123,6 +123,15 @@ def test_short_search_pages_advance_the_offset(hs: HubSpotHarness) -> None:
     assert ids_of(pages) == hs.truth("appointments")
 
 
+def test_reversed_search_pages_break_the_sort_asked_for(hs: HubSpotHarness) -> None:
+    hs.faults({"route": "search", "reverse_page": True, "after": 1, "times": 1})
+    body = {"sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}], "limit": 20}
+    first, second, third = (ids_of([hs.api.post(SEARCH, json=body).json()]) for _ in range(3))
+    assert first == third == sorted(first, key=int) and second == first[::-1]
+    refused = hs.ctl.post("/faults", json={"rules": [{"route": "list", "reverse_page": True}]})
+    assert refused.status_code == 400 and "reverse_page applies to routes" in refused.text
+
+
 def test_list_duplicates_and_timestamp_bursts(hs: HubSpotHarness) -> None:
     hs.reset(list_duplicate_rate=1.0, same_timestamp_burst=40)
     pages = hs.list_pages("contacts")

@@ -47,6 +47,10 @@ class HubSpotConfig(EmulatorConfig):
     archived_rate: float = 0.03
     list_duplicate_rate: float = 0.0
     same_timestamp_burst: int = 0
+    # Search sees a write this long after it (HubSpot: a few seconds); 0 = at once. README: "Search index lag".
+    search_index_lag_ms: int = 0
+    # Search filters and sorts hs_object_id as text ("719869649082" < "7199"), as one report suspects HubSpot of.
+    search_compares_ids_as_text: bool = False
 
     def __post_init__(self) -> None:
         # A partial `counts` means "these differ from the defaults"; use 0 to drop an object type.
@@ -63,6 +67,8 @@ class HubSpotConfig(EmulatorConfig):
                 raise ValueError(f"counts[{name}] must be >= 0")
         if self.search_cap < 1 or self.search_max_limit < 1 or self.list_max_limit < 1:
             raise ValueError("limits and caps must be >= 1")
+        if self.search_index_lag_ms < 0:
+            raise ValueError("search_index_lag_ms must be >= 0")
         if self.assoc_page_size < 1:
             raise ValueError("assoc_page_size must be >= 1")
         for rate in ("bad_email_rate", "bad_phone_rate", "archived_rate", "list_duplicate_rate"):

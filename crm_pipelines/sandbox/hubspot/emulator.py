@@ -21,6 +21,7 @@ FAULTS = FaultVocabulary(
     statuses=frozenset({429, 500, 502, 503, 504, 520, 524, 401, 403, 400}),
     policies=frozenset({"TEN_SECONDLY_ROLLING", "SECONDLY", "DAILY"}),
     short_page_routes=frozenset({"list", "search", "owners", "assoc_batch_read", "assoc_get"}),
+    reverse_page_routes=frozenset({"search"}),
 )
 
 

@@ -180,6 +180,8 @@ def search(emu: HubSpotEmulator, req: ApiRequest) -> tuple[int, Any]:
     if req.short_page is not None:
         page = page[:req.short_page]
     props = select_properties(spec, q.properties, spec.search_defaults)
+    if req.reverse_page:
+        page = page[::-1]
     out: dict[str, Any] = {"total": total, "results": table.render(page, props)}
     if q.after + len(page) < total:
         out["paging"] = {"next": {"after": str(q.after + len(page))}}

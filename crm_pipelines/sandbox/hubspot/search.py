@@ -119,19 +119,22 @@ class SearchEngine:
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
     def matches(self, table: Table, generation: int, req: SearchRequest) -> np.ndarray:
+        modified, archived, lagging = table.search_view()
+        if lagging:  # the index's view changes as time passes, not only with writes: nothing to cache
+            return _order(table, _evaluate(table, req, modified, archived), req.sort, modified)
         key = (table.key, id(table), generation, orjson.dumps(req.groups), req.sort, req.query)
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
             return hit
-        idx = _order(table, _evaluate(table, req), req.sort)
+        idx = _order(table, _evaluate(table, req, modified, archived), req.sort, modified)
         self._cache[key] = idx
         if len(self._cache) > 16:
             self._cache.popitem(last=False)
         return idx
 
 
-def _indexed(table: Table, name: str) -> tuple[np.ndarray, bool] | None:
+def _indexed(table: Table, name: str, modified: np.ndarray) -> tuple[np.ndarray, bool] | None:
     spec = table.spec
     assert spec is not None
     if name == "hs_object_id":
@@ -139,12 +142,13 @@ def _indexed(table: Table, name: str) -> tuple[np.ndarray, bool] | None:
     if name == spec.created_prop:
         return table.created, False
     if name == spec.modified_prop:
-        return table.modified, False
+        return modified, False
     return None
 
 
-def _evaluate(table: Table, req: SearchRequest) -> np.ndarray:
-    live = ~table.archived  # search never returns archived records
+def _evaluate(table: Table, req: SearchRequest, modified: np.ndarray, archived: np.ndarray) -> np.ndarray:
+    """Matches as the search index sees the records (`Table.search_view`: modified times and archived flags)."""
+    live = ~archived  # search never returns archived records
     if not req.groups:
         mask = live.copy()
     else:
@@ -153,8 +157,10 @@ def _evaluate(table: Table, req: SearchRequest) -> np.ndarray:
             gm = live.copy()
             residual = []
             for f in group:
-                col = _indexed(table, f["propertyName"])
-                if col is not None and f["operator"] in _VECTOR_OPS:
+                col = _indexed(table, f["propertyName"], modified)
+                if col is not None and col[1] and table.ids_as_text and f["operator"] in _VECTOR_OPS:
+                    gm &= _text_id_filter(table.id_text, f)
+                elif col is not None and f["operator"] in _VECTOR_OPS:
                     gm &= _vector_filter(col[0], f, col[1])
                 else:
                     residual.append(f)
@@ -182,6 +188,20 @@ def _filter_scalar(value: Any, numeric_id: bool) -> int:
     if ms is None:
         raise validation(f"Cannot parse date filter value {value!r}: use epoch milliseconds or ISO-8601.")
     return ms
+
+
+def _text_id_filter(text: np.ndarray, f: dict) -> np.ndarray:
+    """An hs_object_id filter comparing ids as strings (`search_compares_ids_as_text`)."""
+    op = f["operator"]
+    if op in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
+        return np.full(len(text), op == "HAS_PROPERTY")
+    if op in ("IN", "NOT_IN"):
+        hit = np.isin(text, [str(_filter_scalar(v, True)) for v in f["values"]])
+        return hit if op == "IN" else ~hit
+    v = str(_filter_scalar(f["value"], True))
+    if op == "BETWEEN":
+        return (text >= v) & (text <= str(_filter_scalar(f["highValue"], True)))
+    return _COMPARE[op](text, v)
 
 
 def _vector_filter(arr: np.ndarray, f: dict, numeric_id: bool) -> np.ndarray:
@@ -262,14 +282,17 @@ def _text_query(table: Table, idx: np.ndarray, query: str) -> np.ndarray:
     return keep
 
 
-def _order(table: Table, idx: np.ndarray, sort: tuple[str, bool] | None) -> np.ndarray:
+def _order(table: Table, idx: np.ndarray, sort: tuple[str, bool] | None, modified: np.ndarray) -> np.ndarray:
     # Ties (and the unsorted default) fall back to id order: idx order is id order.
     if sort is None or len(idx) == 0:
         return idx
     name, desc = sort
+    if name == "hs_object_id" and table.ids_as_text:
+        by_text = idx[np.argsort(table.id_text[idx], kind="stable")]
+        return by_text[::-1].copy() if desc else by_text
     if name == "hs_object_id":  # positions are already in id order
         return idx[::-1].copy() if desc else idx
-    col = _indexed(table, name)
+    col = _indexed(table, name, modified)
     if col is not None:
         key = col[0][idx]
         return idx[np.lexsort((idx, -key if desc else key))]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 RULE_KEYS = {"route", "object_type", "status", "retry_after", "policy", "delay_s", "drop", "short_page",
-             "truncate_body", "after", "times", "probability"}
+             "reverse_page", "truncate_body", "after", "times", "probability"}
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class FaultVocabulary:
     statuses: frozenset[int]
     policies: frozenset[str] = frozenset()  # rate-limit policy names a 429 may carry
     short_page_routes: frozenset[str] = frozenset()  # where a cursor lets the client carry on
+    reverse_page_routes: frozenset[str] = frozenset()  # where a page's records can come in reverse order
 
     @property
     def rule_routes(self) -> set[str]:
@@ -43,6 +44,7 @@ class FaultRule:
     delay_s: float = 0.0
     drop: bool = False
     short_page: int | None = None
+    reverse_page: bool = False  # the page's records in reverse order (an API breaking its own sort)
     truncate_body: int | None = None  # answer only the first N bytes of the body (a malformed payload)
     after: int = 0
     times: int | None = None
@@ -55,7 +57,7 @@ class FaultRule:
         return {
             "route": self.route, "object_type": self.object_type, "status": self.status,
             "retry_after": self.retry_after, "policy": self.policy, "delay_s": self.delay_s, "drop": self.drop,
-            "short_page": self.short_page, "truncate_body": self.truncate_body, "after": self.after, "times": self.times,
+            "short_page": self.short_page, "reverse_page": self.reverse_page, "truncate_body": self.truncate_body, "after": self.after, "times": self.times,
             "probability": self.probability, "matched": self.matched, "fired": self.fired,
         }
 
@@ -95,16 +97,21 @@ def _parse_rule(i: int, raw: dict, seed: int, resolve_type: Callable[[str], str]
     status = raw.get("status")
     if status is not None and status not in vocab.statuses:
         raise ValueError(f"status must be one of {sorted(vocab.statuses)}, got {status!r}")
-    drop = raw.get("drop", False)
-    if not isinstance(drop, bool):
-        raise ValueError("drop must be true or false")
+    drop, reverse_page = raw.get("drop", False), raw.get("reverse_page", False)
+    if not isinstance(drop, bool) or not isinstance(reverse_page, bool):
+        raise ValueError("drop and reverse_page must be true or false")
     short_page = _number(raw, "short_page", int, 0)
     delay_s = _number(raw, "delay_s", float, 0) or 0.0
     truncate_body = _number(raw, "truncate_body", int, 0)
-    if status is None and not drop and short_page is None and truncate_body is None and not delay_s:
-        raise ValueError("a rule needs at least one of status, drop, short_page, truncate_body, delay_s")
-    if sum(x for x in (status is not None, drop, short_page is not None, truncate_body is not None)) > 1:
-        raise ValueError("status, drop, short_page and truncate_body are mutually exclusive")
+    if status is None and not drop and short_page is None and truncate_body is None and not delay_s \
+            and not reverse_page:
+        raise ValueError("a rule needs at least one of status, drop, short_page, reverse_page, truncate_body, delay_s")
+    if sum(x for x in (status is not None, drop, short_page is not None or reverse_page,
+                       truncate_body is not None)) > 1:
+        raise ValueError("status, drop, short_page or reverse_page, and truncate_body are mutually exclusive")
+    if reverse_page and route not in set(vocab.reverse_page_routes) | {"any"}:
+        raise ValueError(f"reverse_page applies to routes {sorted(set(vocab.reverse_page_routes) | {'any'})}, "
+                         f"not {route!r}")
     if short_page is not None and route not in vocab.short_routes:
         raise ValueError(f"short_page applies to routes {sorted(vocab.short_routes)}, not {route!r}")
     if status != 429 and (raw.get("retry_after") is not None or raw.get("policy") is not None):
@@ -119,7 +126,7 @@ def _parse_rule(i: int, raw: dict, seed: int, resolve_type: Callable[[str], str]
     return FaultRule(
         index=i, route=route, object_type=resolve_type(object_type) if object_type else None, status=status,
         retry_after=_number(raw, "retry_after", float, 0), policy=policy, delay_s=delay_s, drop=drop,
-        short_page=short_page, truncate_body=truncate_body, after=_number(raw, "after", int, 0) or 0, times=_number(raw, "times", int, 0),
+        short_page=short_page, reverse_page=reverse_page, truncate_body=truncate_body, after=_number(raw, "after", int, 0) or 0, times=_number(raw, "times", int, 0),
         probability=probability, rng=random.Random(f"{seed}:fault:{i}"),
     )
 
@@ -143,6 +150,8 @@ class FaultSet:
             if rule.times is not None and rule.fired >= rule.times:
                 continue
             if rule.short_page is not None and route not in self.vocab.short_page_routes:
+                continue
+            if rule.reverse_page and route not in self.vocab.reverse_page_routes:
                 continue
             if rule.probability is not None and rule.rng.random() >= rule.probability:
                 continue

@@ -34,6 +34,7 @@ class ApiRequest:
     query: QueryParams
     body: Any
     short_page: int | None
+    reverse_page: bool = False
 
 
 Handler = Callable[[Any, ApiRequest], tuple[int, Any]]
@@ -145,7 +146,8 @@ class ApiEndpoint:
             body = dialect.parse_body(raw_body)
             dialect.annotate(entry, body)
             req = ApiRequest(self.route, dict(request.path_params), request.query_params, body,
-                             fault.short_page if fault is not None else None)
+                             fault.short_page if fault is not None else None,
+                             fault is not None and fault.reverse_page)
             with emu.lock:
                 status, payload = self.handler(emu, req)
         except ApiError as err:
