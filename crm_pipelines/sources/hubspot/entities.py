@@ -55,9 +55,10 @@ def _object_fetch(object_type: Callable[[HubSpotResource], str], properties: lis
         type_id = object_type(client)
         window = request.window
         if window.is_full:
-            for results in client.list_objects(type_id, properties):
+            for results in client.read_everything(type_id, properties, modified_property):
                 yield Page(records=results)
-            # Positive evidence only: the archived listing names records HubSpot soft-deleted.
+            # Positive evidence only: the archived listing names records HubSpot soft-deleted. Read after every
+            # active record, so it also soft-deletes one archived mid-read, or one a lagging search still found.
             for results in client.list_objects(type_id, ["hs_object_id"], archived=True):
                 yield Page(deleted_keys=[(str(r["id"]),) for r in results])
         else:

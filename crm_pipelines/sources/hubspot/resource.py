@@ -13,6 +13,7 @@ from pydantic import field_validator
 from crm_pipelines.core.config_rules import a_budget, between
 from crm_pipelines.core.http import HeaderAuth, HttpSourceResource, SourceApiError
 from crm_pipelines.core.ratelimit import Budget
+from crm_pipelines.sources.hubspot.full_read import FullRead
 from crm_pipelines.sources.hubspot.responses import next_cursor, results_of
 from crm_pipelines.sources.hubspot.search import Search
 
@@ -24,7 +25,7 @@ BATCH_READ_MAX = 100  # API_SHAPES.md §1.7
 NOT_FOUND = "OBJECT_NOT_FOUND"
 
 
-class HubSpotResource(Search, HttpSourceResource):
+class HubSpotResource(FullRead, Search, HttpSourceResource):
     base_url: str = "https://api.hubapi.com"
     access_token: str
     # Client-side budgets below HubSpot's published limits (100 / 10 s on the lowest tier; search 5 / s),
@@ -36,6 +37,12 @@ class HubSpotResource(Search, HttpSourceResource):
     # Search chains (hs_object_id ranges of one window) in flight at once, sharing the search budget:
     # HubSpot answers a search in 150-800 ms, so one chain alone uses 1-6 of its 5 requests a second.
     search_windows_in_flight: int = 4
+    # A paced full refresh reads the list endpoint from the lowest id up and search ranges from the highest
+    # id down at once, each on its own budget (full_read.py, BEHAVIOR.md #22); False: the list alone.
+    full_read_via_search: bool = True
+    # How late HubSpot's search sees a write ("a few seconds"): a full read through search ends with a search
+    # for what it may have missed, made at least this long after the read began (BEHAVIOR.md #22).
+    search_index_lag_s: float = 10.0
     list_page_size: int = 100
     owners_page_size: int = 100
     association_batch_size: int = 1000
@@ -51,6 +58,13 @@ class HubSpotResource(Search, HttpSourceResource):
         return value
 
     _sane_in_flight = field_validator("search_windows_in_flight")(between(1, 16))
+
+    @field_validator("search_index_lag_s")
+    @classmethod
+    def _sane_lag(cls, value: float) -> float:
+        if not 0 <= value <= 600:
+            raise ValueError(f"search_index_lag_s must be between 0 and 600 seconds, got {value}")
+        return value
     _budgets_are_counts = field_validator("requests_per_10s", "search_requests_per_s")(a_budget)
 
     def setup_for_execution(self, context) -> None:

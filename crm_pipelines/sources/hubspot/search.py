@@ -35,8 +35,10 @@ class Search:
         return data["total"]
 
     def search_modified(self, object_type: str, properties: Sequence[str], modified_property: str,
-                        start: dt.datetime, end: dt.datetime) -> Iterator[list[dict[str, Any]]]:
-        """Records with start <= modified < end, by keyset on hs_object_id; several id ranges in flight.
+                        start: dt.datetime, end: dt.datetime, *,
+                        above_id: str | None = None) -> Iterator[list[dict[str, Any]]]:
+        """Records with start <= modified < end (and hs_object_id > `above_id` if given), by keyset on
+        hs_object_id; several id ranges in flight.
 
         A search request waits its latency (150-800 ms at HubSpot) while the search budget would allow
         the next one, so one chain of requests alone cannot use the budget. The first page says how many
@@ -47,6 +49,8 @@ class Search:
         """
         path = f"/crm/v3/objects/{object_type}/search"
         base_filters = _window_filters(modified_property, start, end)
+        if above_id is not None:
+            base_filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": above_id})
         first = self._search_page(path, properties, base_filters, _START)
         results, cursor = self._follow(path, first, _START)
         if results:
@@ -103,14 +107,16 @@ class Search:
             first_page = following
 
     def _search_page(self, path: str, properties: Sequence[str], filters: list[dict[str, str]],
-                     cursor: tuple[str | None, str | None]) -> Any:
-        """One page of a search sorted by hs_object_id, from after `cursor` = (last id read, offset)."""
+                     cursor: tuple[str | None, str | None], *, descending: bool = False) -> Any:
+        """One page of a search sorted by hs_object_id (ascending, or `descending`), from after `cursor` =
+        (last id read, offset)."""
         last_id, after = cursor
         if last_id is not None:
-            filters = [*filters, {"propertyName": "hs_object_id", "operator": "GT", "value": last_id}]
+            filters = [*filters, {"propertyName": "hs_object_id", "operator": "LT" if descending else "GT",
+                                  "value": last_id}]
         body: dict[str, Any] = {
-            "filterGroups": [{"filters": filters}],
-            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "filterGroups": [{"filters": filters}] if filters else [],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "DESCENDING" if descending else "ASCENDING"}],
             "properties": list(properties),
             "limit": self.search_page_size,
         }
@@ -139,14 +145,16 @@ class Search:
 
     def _search_chain(self, path: str, properties: Sequence[str], filters: list[dict[str, str]],
                       cursor: tuple[str | None, str | None] | None = None, *,
-                      first_page: list[dict[str, Any]] | None = None) -> Iterator[list[dict[str, Any]]]:
+                      first_page: list[dict[str, Any]] | None = None,
+                      descending: bool = False) -> Iterator[list[dict[str, Any]]]:
         """One filtered search paged by keyset (`_follow`), from `cursor` or from after `first_page`."""
         if first_page:
             yield first_page
             cursor = (str(first_page[-1]["id"]), None)
         cursor = cursor or _START
         while cursor is not None:
-            results, cursor = self._follow(path, self._search_page(path, properties, filters, cursor), cursor)
+            data = self._search_page(path, properties, filters, cursor, descending=descending)
+            results, cursor = self._follow(path, data, cursor)
             if results:
                 yield results
 
