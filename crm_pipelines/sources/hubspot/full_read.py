@@ -191,6 +191,8 @@ class FullRead:
             pages.close()
         if meeting.floor is None or meeting.broken is not None:
             return  # the list read everything
+        # What search did not see yet when its ranges were read: a write from before the read is in its
+        # index once the lag has passed since the read began.
         time.sleep(max(self.search_index_lag_s - (time.monotonic() - meeting.started), 0))
         for results in self.search_modified(object_type, properties, modified_property, began - TAIL_LOOKBACK,
                                             dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1),
