@@ -42,6 +42,7 @@ from crm_pipelines.core.entity import (
     SOURCE_UPDATED_AT, Companion, EntitySpec, FetchRequest, FetchWindow, Page, Processed,
 )
 from crm_pipelines.core.executor import crm_op_tags
+from crm_pipelines.core.redelivery import refuse_redelivered_step
 from crm_pipelines.core.report import SyncReport
 from crm_pipelines.core.resource import SourceClient, fetch_ahead_pages
 from crm_pipelines.core.streaming import Prefetch, SerialWorker
@@ -100,6 +101,7 @@ def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefiniti
         op_tags=crm_op_tags(spec.crm),
     )
     def _entity(context: AssetExecutionContext, config: EntityRunConfig) -> MaterializeResult:
+        refuse_redelivered_step(context)
         window = _window(context, spec, config, partitioned)
         exact = None if window.is_full else FetchWindow(window.start + spec.lookback, window.end)
         client = getattr(context.resources, spec.resource_key)
@@ -138,6 +140,7 @@ def _build_with_companions(spec: EntitySpec, partitions_def: DailyPartitionsDefi
         op_tags=crm_op_tags(spec.crm),
     )
     def _entities(context: AssetExecutionContext, config: EntityRunConfig):
+        refuse_redelivered_step(context)
         window = _window(context, spec, config, partitioned)
         exact = None if window.is_full else FetchWindow(window.start + spec.lookback, window.end)
         client = getattr(context.resources, spec.resource_key)
