@@ -17,11 +17,10 @@ import os
 import subprocess
 import time
 
-from _common import emit, proc_cpu_s, scratch_database
+from _common import emit, proc_cpu_s, scratch_database, time_batch_stages
 from genius_copy import DATABASE, HOST, PORT, build
 
 from crm_pipelines.core.entity import FetchRequest, FetchWindow
-from crm_pipelines.core.validation import split_valid
 from crm_pipelines.core.warehouse import Warehouse
 from crm_pipelines.sources.genius import SOURCE
 from crm_pipelines.sources.genius.resource import GeniusResource
@@ -51,7 +50,6 @@ def main() -> None:
     rows = 0
     server = mariadb_pid()
     with scratch_database("genius_stages") as url, Warehouse(url=url).session(spec, "stage-costs") as session:
-        backend = session.conn.info.backend_pid
         pages = (page.records for page in spec.fetch(client, FetchRequest(FetchWindow(), lambda *a, **k: iter(()))))
         while rows < args.rows:
             started, server_before = time.thread_time(), proc_cpu_s(server) if server else 0.0
@@ -61,18 +59,7 @@ def main() -> None:
             if not records:
                 break
             rows += len(records)
-            started = time.thread_time()
-            processed = spec.process(records)
-            spent["type"] += time.thread_time() - started
-            started = time.thread_time()
-            valid, _ = split_valid(spec, processed)
-            spent["validate"] += time.thread_time() - started
-            started = time.thread_time()
-            prepared = session.prepare(valid)
-            spent["encode"] += time.thread_time() - started
-            before = proc_cpu_s(backend)
-            session.load_prepared(prepared)
-            spent["load"] += proc_cpu_s(backend) - before
+            time_batch_stages(spec, session, records, spent)
         client.teardown_after_execution(None)
     per_row = {stage: round(seconds / rows * 1e6, 1) for stage, seconds in spent.items()}
     client_us = sum(per_row[s] for s in CLIENT_STAGES)
