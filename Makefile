@@ -49,6 +49,9 @@ bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/marketsharp_full_read.py --rows 650000
 	$(PY) benchmarks/genius_driver_choice.py --rows 200000
 	$(PY) benchmarks/genius_copy.py --rows 1000000
+	$(PY) benchmarks/genius_stage_costs.py --rows 200000
+	$(PY) benchmarks/pg_merge_ceiling.py --source genius --rows 100000
+	$(PY) benchmarks/pg_merge_ceiling.py --source hubspot --rows 100000
 	$(PY) benchmarks/salespro_full_read.py --rows 100000
 
 clean:

@@ -180,3 +180,23 @@ def as_url(conninfo: str, password_placeholder: str | None = None) -> str:
         # dlt wants a host in the URL; libpq lets the query's `host` (the socket directory) override it.
         return f"postgresql://{user}{password}@localhost:{port}/{dbname}?host={quote(host, safe='')}"
     return f"postgresql://{user}{password}@{host}:{port}/{dbname}"
+
+
+def time_batch_stages(spec: Any, session: Any, records: list, spent: dict[str, float]) -> None:
+    """Type, validate, encode and load one batch, one stage after the other, adding each stage's CPU
+    seconds to `spent` (this thread's for the client stages, the PostgreSQL backend's for `load`)."""
+    from crm_pipelines.core.validation import split_valid
+
+    started = time.thread_time()
+    processed = spec.process(records)
+    spent["type"] += time.thread_time() - started
+    started = time.thread_time()
+    valid, _ = split_valid(spec, processed)
+    spent["validate"] += time.thread_time() - started
+    started = time.thread_time()
+    prepared = session.prepare(valid)
+    spent["encode"] += time.thread_time() - started
+    backend = session.conn.info.backend_pid
+    before = proc_cpu_s(backend)
+    session.load_prepared(prepared)
+    spent["load"] += proc_cpu_s(backend) - before

@@ -17,9 +17,8 @@ import os
 import time
 
 from _common import CONTACT_PROPERTIES, ONLY_CONTACTS, SANDBOX_TOKEN, emit, proc_cpu_s, sandbox_process, \
-    scratch_database
+    scratch_database, time_batch_stages
 
-from crm_pipelines.core.validation import split_valid
 from crm_pipelines.core.warehouse import Warehouse
 from crm_pipelines.sources.hubspot import SOURCE
 from crm_pipelines.sources.hubspot.resource import HubSpotResource
@@ -41,7 +40,6 @@ def main() -> None:
         hubspot = HubSpotResource(base_url=f"{sandbox.url}/hubspot", access_token=SANDBOX_TOKEN,
                                   requests_per_10s=0, search_requests_per_s=0)
         with Warehouse(url=url).session(spec, "stage-costs") as session:
-            backend = session.conn.info.backend_pid
             pages = hubspot.list_objects("contacts", CONTACT_PROPERTIES.split(","))
             batch: list[dict] = []
             sandbox_before = proc_cpu_s(sandbox.pid)
@@ -53,18 +51,7 @@ def main() -> None:
                     batch += page
                 if batch and (page is None or len(batch) >= args.batch_size):
                     records += len(batch)
-                    started = time.thread_time()
-                    frame = spec.process(batch)
-                    spent["type"] += time.thread_time() - started
-                    started = time.thread_time()
-                    valid, _ = split_valid(spec, frame)
-                    spent["validate"] += time.thread_time() - started
-                    started = time.thread_time()
-                    prepared = session.prepare(valid)
-                    spent["encode"] += time.thread_time() - started
-                    before = proc_cpu_s(backend)
-                    session.load_prepared(prepared)
-                    spent["load"] += proc_cpu_s(backend) - before
+                    time_batch_stages(spec, session, batch, spent)
                     batch = []
                 if page is None:
                     break

@@ -42,6 +42,7 @@ from crm_pipelines.core.entity import (
     SOURCE_UPDATED_AT, Companion, EntitySpec, FetchRequest, FetchWindow, Page, Processed,
 )
 from crm_pipelines.core.executor import crm_op_tags
+from crm_pipelines.core.redelivery import refuse_redelivered_step
 from crm_pipelines.core.report import SyncReport
 from crm_pipelines.core.resource import SourceClient, fetch_ahead_pages
 from crm_pipelines.core.streaming import Prefetch, SerialWorker
@@ -100,6 +101,7 @@ def build_entity_asset(spec: EntitySpec, partitions_def: DailyPartitionsDefiniti
         op_tags=crm_op_tags(spec.crm),
     )
     def _entity(context: AssetExecutionContext, config: EntityRunConfig) -> MaterializeResult:
+        refuse_redelivered_step(context)
         window = _window(context, spec, config, partitioned)
         exact = None if window.is_full else FetchWindow(window.start + spec.lookback, window.end)
         client = getattr(context.resources, spec.resource_key)
@@ -138,6 +140,7 @@ def _build_with_companions(spec: EntitySpec, partitions_def: DailyPartitionsDefi
         op_tags=crm_op_tags(spec.crm),
     )
     def _entities(context: AssetExecutionContext, config: EntityRunConfig):
+        refuse_redelivered_step(context)
         window = _window(context, spec, config, partitioned)
         exact = None if window.is_full else FetchWindow(window.start + spec.lookback, window.end)
         client = getattr(context.resources, spec.resource_key)
@@ -222,11 +225,7 @@ def _sync(context: AssetExecutionContext, spec: EntitySpec, client: SourceClient
                     if reconcile is not None and quarantined:
                         quarantined_in_window += _quarantined_in(spec, processed, quarantined, reconcile)
                     prepared = session.prepare(valid)
-                    # Each parent's key and source version: a companion's rows must not replace those of a
-                    # parent whose stored row is newer than this read's (the upsert keeps that row).
-                    parent_rows = processed.frame[[spec.key[0], SOURCE_UPDATED_AT]].dropna(subset=[spec.key[0]])
-                    parents = (parent_rows[spec.key[0]].tolist(),
-                               [None if pd.isna(v) else v for v in parent_rows[SOURCE_UPDATED_AT].tolist()])
+                    parents = _parents(spec, processed.frame) if spec.companions else ([], [])
                     del valid, processed  # their `_raw` column holds the records
                     report.quarantined += len(quarantined)
                     report.keep_sample([q.as_dict() for q in quarantined])
@@ -276,6 +275,13 @@ class Derived(NamedTuple):
     scope: str
     parents: tuple[list[Any], list[Any]]
     seen: list[tuple[Any, ...]]
+
+
+def _parents(spec: EntitySpec, frame: pd.DataFrame) -> tuple[list[Any], list[Any]]:
+    """Each parent's key and source version: a companion's rows must not replace those of a parent whose
+    stored row is newer than this read's (the upsert keeps that row). ~2 µs a row, so only with companions."""
+    rows = frame[[spec.key[0], SOURCE_UPDATED_AT]].dropna(subset=[spec.key[0]])
+    return rows[spec.key[0]].tolist(), [None if pd.isna(v) else v for v in rows[SOURCE_UPDATED_AT].tolist()]
 
 
 def _derive(companion: Companion, session: Any, report: SyncReport, records: list[dict[str, Any]],

@@ -27,6 +27,7 @@ from pydantic import Field, field_validator
 from crm_pipelines.core.config_rules import a_fraction, at_least_one
 from crm_pipelines.core.entity import EntitySpec
 from crm_pipelines.core.executor import crm_op_tags
+from crm_pipelines.core.redelivery import refuse_redelivered_step
 from crm_pipelines.core.resource import SourceClient
 
 SAMPLE_IDS = 20
@@ -117,6 +118,7 @@ def build_removal_asset(spec: RemovalSpec, entity_spec: EntitySpec, pool: str) -
         op_tags=crm_op_tags(spec.crm),
     )
     def _removal(context: AssetExecutionContext, config: RemovalRunConfig) -> MaterializeResult:
+        refuse_redelivered_step(context)
         client = getattr(context.resources, spec.resource_key)
         report = run_removal(context, spec, entity_spec, client, context.resources.warehouse, config)
         return MaterializeResult(metadata=report.metadata())

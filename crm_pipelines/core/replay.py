@@ -10,6 +10,7 @@ from psycopg import sql
 
 from crm_pipelines.core import ddl
 from crm_pipelines.core.entity import EntitySpec
+from crm_pipelines.core.redelivery import refuse_redelivered_step
 from crm_pipelines.core.validation import split_valid
 
 
@@ -52,6 +53,7 @@ def build_replay_job(specs: Sequence[EntitySpec]):
 
     @op(required_resource_keys={"warehouse"})
     def replay_quarantined_records(context: OpExecutionContext, config: ReplayConfig) -> None:
+        refuse_redelivered_step(context)
         chosen = [s for (crm, name), s in by_name.items()
                   if config.crm in (None, crm) and config.entity in (None, name)]
         if not chosen:
