@@ -137,7 +137,8 @@ def workers(vhost, sandbox, pg_url, dagster_storage, home) -> Iterator[tuple[dic
     config = REPO_ROOT / "deploy" / "celery" / "worker.yaml"  # the operators' file (docs/OPERATIONS.md)
     started = [Worker(f"{name}-{vhost}", env, config, home / f"{name}.log") for name in ("w1", "w2")]
     try:
-        deadline = time.monotonic() + 60
+        # ~8 s alone; generous because both import the whole code location while the other test worker runs.
+        deadline = time.monotonic() + 180
         for worker in started:
             worker.wait_ready(deadline)
         yield env, started
